@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+/**
+ * generator-kmod [generator] [options]: runs the package's generators without
+ * yo (npx generator-kmod, and as root, where yo refuses to work).
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createEnv } from 'yeoman-environment';
+
+const GENERATORS_DIR = fileURLToPath(new URL('../generators/', import.meta.url));
+
+function generatorPath(name: string): string {
+  return `${GENERATORS_DIR}${name}/index.js`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const first = argv[0];
+  const sub = first !== undefined && !first.startsWith('-') ? first : 'app';
+  const rest = sub === first ? argv.slice(1) : argv;
+  if (!/^[a-z][a-z0-9-]*$/.test(sub) || !existsSync(generatorPath(sub))) {
+    process.stderr.write(`generator-kmod: unknown generator '${sub}'\n`);
+    return 2;
+  }
+  const help = rest.includes('--help') || rest.includes('-h');
+  const args = [...rest];
+  if (!help && !process.stdin.isTTY && !args.includes('--yes') && !args.includes('-y')) {
+    process.stderr.write('generator-kmod: no terminal to ask on: taking defaults for questions not given as options (as --yes)\n');
+    args.push('--yes');
+  }
+  const env = createEnv();
+  env.register(generatorPath(sub), { namespace: `kmod:${sub}` });
+  await env.run([`kmod:${sub}`, ...args], { help, skipInstall: true });
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    const usage = err instanceof Error && err.name === 'UsageError';
+    process.stderr.write(`generator-kmod: ${usage ? '' : 'error: '}${message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,58 @@
+/**
+ * The variables and helpers every template sees. This is the stable
+ * interface for template authors (documented in the README): add to it,
+ * do not rename or remove.
+ */
+import { cComment, cString, hashComment, makeRecipeArg, markdownText, shellDoubleQuote, shellQuote } from './escape.js';
+import { licenseOf, type ModuleEntry, type ProjectAnswers } from './project.js';
+import { upperIdent } from './naming.js';
+
+export interface TemplateContext {
+  /** Project (DKMS package) name; also the first module's name. */
+  name: string;
+  /** Upper-case form of name, for macros. */
+  NAME: string;
+  description: string;
+  author: string;
+  version: string;
+  /** SPDX license expression for SPDX-License-Identifier lines. */
+  spdx: string;
+  /** String for MODULE_LICENSE(). */
+  moduleLicense: string;
+  /** Year for copyright lines. */
+  year: number;
+  /** Every module of the project, in build order. */
+  modules: readonly ModuleEntry[];
+  /** The module this template is rendered for (module templates only; else the first module). */
+  module: ModuleEntry;
+  /** Escaping helpers, one per target language. */
+  c: { string: typeof cString; comment: typeof cComment };
+  sh: { quote: typeof shellQuote; dquote: typeof shellDoubleQuote; comment: typeof hashComment };
+  make: { recipeArg: typeof makeRecipeArg; comment: typeof hashComment };
+  md: { text: typeof markdownText };
+}
+
+export function templateContext(
+  answers: ProjectAnswers,
+  modules: readonly ModuleEntry[],
+  module: ModuleEntry,
+  now: Date = new Date(),
+): TemplateContext {
+  const license = licenseOf(answers);
+  return {
+    name: answers.name,
+    NAME: upperIdent(answers.name),
+    description: answers.description,
+    author: answers.author,
+    version: answers.version,
+    spdx: license.spdx,
+    moduleLicense: license.moduleLicense,
+    year: now.getFullYear(),
+    modules,
+    module,
+    c: { string: cString, comment: cComment },
+    sh: { quote: shellQuote, dquote: shellDoubleQuote, comment: hashComment },
+    make: { recipeArg: makeRecipeArg, comment: hashComment },
+    md: { text: markdownText },
+  };
+}

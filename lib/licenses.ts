@@ -1,0 +1,28 @@
+/**
+ * The licences a generated module can carry: each pairs an SPDX identifier
+ * (first line of every file) with the string the kernel's MODULE_LICENSE()
+ * accepts for it (include/linux/license.h, Documentation/process/license-rules.rst).
+ */
+export interface License {
+  /** SPDX license expression written into the SPDX-License-Identifier lines. */
+  spdx: string;
+  /** The exact string for MODULE_LICENSE(). */
+  moduleLicense: string;
+  /** Short human description shown in prompts and --help. */
+  title: string;
+}
+
+export const LICENSES: readonly License[] = [
+  { spdx: 'GPL-2.0-only', moduleLicense: 'GPL', title: 'GNU GPL version 2 only (like the kernel itself)' },
+  { spdx: 'GPL-2.0-or-later', moduleLicense: 'GPL', title: 'GNU GPL version 2 or any later version' },
+  { spdx: 'GPL-2.0-only OR MIT', moduleLicense: 'Dual MIT/GPL', title: 'dual GPL-2.0 / MIT' },
+  { spdx: 'GPL-2.0-only OR BSD-2-Clause', moduleLicense: 'Dual BSD/GPL', title: 'dual GPL-2.0 / BSD 2-clause' },
+  { spdx: 'GPL-2.0-only OR BSD-3-Clause', moduleLicense: 'Dual BSD/GPL', title: 'dual GPL-2.0 / BSD 3-clause' },
+  { spdx: 'GPL-2.0-only OR MPL-1.1', moduleLicense: 'Dual MPL/GPL', title: 'dual GPL-2.0 / Mozilla Public License 1.1' },
+];
+
+export const DEFAULT_LICENSE = 'GPL-2.0-only';
+
+export function findLicense(spdx: string): License | undefined {
+  return LICENSES.find((l) => l.spdx === spdx);
+}

@@ -1,0 +1,66 @@
+/**
+ * The questions the generators ask. Each one is at the same time a prompt and
+ * a command-line option with the same name, default and validator, so that
+ * every run can be made non-interactive.
+ */
+import { DEFAULT_LICENSE, LICENSES } from './licenses.js';
+import { validateFreeText, validateLicense, validateModuleName, validateVersion, type Validation } from './validate.js';
+
+export interface QuestionContext {
+  /** "Name <email>" from git config, when there is one. */
+  gitAuthor?: string;
+}
+
+export interface Question {
+  /** Answer key, option name (--name) and key in .yo-rc.json. */
+  name: string;
+  /** Prompt text. */
+  message: string;
+  /** Option description for --help. */
+  description: string;
+  /** Fixed set of values: a list prompt instead of free input. */
+  choices?: readonly { value: string; name: string }[];
+  default(ctx: QuestionContext): string;
+  validate(value: string): Validation;
+}
+
+export const FALLBACK_AUTHOR = 'Your Name <you@example.com>';
+
+export const PROJECT_QUESTIONS: readonly Question[] = [
+  {
+    name: 'name',
+    message: 'Module name (lower-case C identifier)',
+    description: 'Module name: lower-case C identifier, at most 55 characters (default: hello)',
+    default: () => 'hello',
+    validate: (v) => validateModuleName(v),
+  },
+  {
+    name: 'description',
+    message: 'One-line description (MODULE_DESCRIPTION)',
+    description: 'One-line description for MODULE_DESCRIPTION and the README',
+    default: () => 'Example out-of-tree kernel module',
+    validate: (v) => validateFreeText(v, 'description'),
+  },
+  {
+    name: 'author',
+    message: 'Author (MODULE_AUTHOR, "Name <email>")',
+    description: 'Author for MODULE_AUTHOR and the copyright line (default: from git config)',
+    default: (ctx) => ctx.gitAuthor ?? FALLBACK_AUTHOR,
+    validate: (v) => validateFreeText(v, 'author'),
+  },
+  {
+    name: 'license',
+    message: 'License',
+    description: `SPDX license identifier, one of: ${LICENSES.map((l) => l.spdx).join(' | ')} (default: ${DEFAULT_LICENSE})`,
+    choices: LICENSES.map((l) => ({ value: l.spdx, name: `${l.spdx}  (MODULE_LICENSE("${l.moduleLicense}"), ${l.title})` })),
+    default: () => DEFAULT_LICENSE,
+    validate: validateLicense,
+  },
+  {
+    name: 'version',
+    message: 'Version (MODULE_VERSION and DKMS package version)',
+    description: 'Module and DKMS package version (default: 0.1.0)',
+    default: () => '0.1.0',
+    validate: validateVersion,
+  },
+];

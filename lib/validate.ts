@@ -1,0 +1,68 @@
+/**
+ * Validation of every user-supplied value. Each validator returns true or a
+ * message that says what is allowed; the same function serves prompts and
+ * command-line options, so both refuse the same input in the same words.
+ */
+import { LICENSES, findLicense } from './licenses.js';
+
+export type Validation = true | string;
+
+/** The kernel's MODULE_NAME_LEN is 64 - sizeof(unsigned long): 55 characters plus NUL on 64-bit. */
+export const MODULE_NAME_MAX = 55;
+export const FREE_TEXT_MAX = 200;
+export const VERSION_MAX = 32;
+
+/** C keywords and names that would clash with files or symbols kbuild creates. */
+const RESERVED_NAMES = new Set([
+  'auto', 'break', 'case', 'char', 'const', 'continue', 'default', 'do', 'double', 'else', 'enum', 'extern',
+  'float', 'for', 'goto', 'if', 'inline', 'int', 'long', 'register', 'restrict', 'return', 'short', 'signed',
+  'sizeof', 'static', 'struct', 'switch', 'typedef', 'union', 'unsigned', 'void', 'volatile', 'while',
+  'kmod_compat', 'modules', 'built_in', 'vmlinux',
+]);
+
+export function validateModuleName(value: string, what = 'module name'): Validation {
+  const allowed =
+    `a ${what} must be a lower-case C identifier: a letter first, then letters, digits or '_' ` +
+    `(at most ${MODULE_NAME_MAX} characters), e.g. hello or my_driver`;
+  if (value.length === 0) return `${what} is empty: ${allowed}`;
+  if (value.length > MODULE_NAME_MAX) return `${what} '${value}' is ${value.length} characters long: ${allowed}`;
+  if (value.includes('-')) return `${what} '${value}' contains '-': use '_' instead; ${allowed}`;
+  if (!/^[a-z][a-z0-9_]*$/.test(value)) return `${what} '${value}' is not allowed: ${allowed}`;
+  if (RESERVED_NAMES.has(value)) return `${what} '${value}' is reserved (C keyword or kbuild/generator file name): ${allowed}`;
+  return true;
+}
+
+// Control characters (C0, DEL, C1) and Unicode line/paragraph separators.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+
+/**
+ * Free text (description, author). Quotes, backslashes, $, backticks, % and
+ * non-ASCII are fine (the templates escape them per language); line breaks
+ * and other control characters are refused.
+ */
+export function validateFreeText(value: string, what: string): Validation {
+  const allowed = `${what} must be one line of printable text, 1 to ${FREE_TEXT_MAX} characters`;
+  if (value.trim().length === 0) return `${what} is empty: ${allowed}`;
+  if (CONTROL.test(value)) return `${what} contains a line break or control character: ${allowed}`;
+  if (!value.isWellFormed()) return `${what} is not valid Unicode: ${allowed}`;
+  if ([...value].length > FREE_TEXT_MAX) return `${what} is too long: ${allowed}`;
+  if (value !== value.trim()) return `${what} starts or ends with spaces: ${allowed}`;
+  return true;
+}
+
+export function validateVersion(value: string): Validation {
+  const allowed =
+    `version must start with a digit and contain only letters, digits, '.', '+', '~' or '-' ` +
+    `(at most ${VERSION_MAX} characters), e.g. 0.1.0 or 1.2~rc1`;
+  if (value.length === 0) return `version is empty: ${allowed}`;
+  if (value.length > VERSION_MAX) return `version '${value}' is too long: ${allowed}`;
+  if (!/^[0-9][0-9A-Za-z.+~-]*$/.test(value)) return `version '${value}' is not allowed: ${allowed}`;
+  return true;
+}
+
+export function validateLicense(value: string): Validation {
+  if (findLicense(value)) return true;
+  const list = LICENSES.map((l) => `'${l.spdx}'`).join(', ');
+  return `license '${value}' is not one the kernel's MODULE_LICENSE() accepts; use one of: ${list}`;
+}
