@@ -3,7 +3,7 @@
  * interface for template authors (documented in the README): add to it,
  * do not rename or remove.
  */
-import { cComment, cString, hashComment, makeRecipeArg, markdownText, shellDoubleQuote, shellQuote } from './escape.js';
+import { cComment, cCommentLines, cString, hashComment, makeRecipeArg, markdownText, shellDoubleQuote, shellQuote } from './escape.js';
 import { licenseOf, type ModuleEntry, type ProjectAnswers } from './project.js';
 import { upperIdent } from './naming.js';
 
@@ -26,7 +26,7 @@ export interface TemplateContext {
   /** The module this template is rendered for (module templates only; else the first module). */
   module: ModuleEntry;
   /** Escaping helpers, one per target language. */
-  c: { string: typeof cString; comment: typeof cComment };
+  c: { string: typeof cString; comment: typeof cComment; commentLines: typeof cCommentLines };
   sh: { quote: typeof shellQuote; dquote: typeof shellDoubleQuote; comment: typeof hashComment };
   make: { recipeArg: typeof makeRecipeArg; comment: typeof hashComment };
   md: { text: typeof markdownText };
@@ -50,7 +50,7 @@ export function templateContext(
     year: now.getFullYear(),
     modules,
     module,
-    c: { string: cString, comment: cComment },
+    c: { string: cString, comment: cComment, commentLines: cCommentLines },
     sh: { quote: shellQuote, dquote: shellDoubleQuote, comment: hashComment },
     make: { recipeArg: makeRecipeArg, comment: hashComment },
     md: { text: markdownText },

@@ -31,6 +31,42 @@ export function cComment(text: string): string {
   return text.replace(/\*\//g, '* /').replace(/\/\*/g, '/ *');
 }
 
+/**
+ * Text for a C block comment, escaped and wrapped at spaces so that no line
+ * is longer than `width` bytes (checkpatch measures bytes; its limit is 100
+ * columns including the " * " prefix); a longer word is cut.
+ */
+export function cCommentLines(text: string, width = 76): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of cComment(text).split(/ +/).flatMap((w) => splitBytes(w, width))) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (line && Buffer.byteLength(candidate) > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = candidate;
+    }
+  }
+  lines.push(line);
+  return lines;
+}
+
+/** Cuts a word into pieces of at most `width` bytes, never inside a character. */
+function splitBytes(word: string, width: number): string[] {
+  const pieces: string[] = [];
+  let piece = '';
+  for (const ch of word) {
+    if (Buffer.byteLength(piece + ch) > width) {
+      pieces.push(piece);
+      piece = '';
+    }
+    piece += ch;
+  }
+  pieces.push(piece);
+  return pieces;
+}
+
 /** One argument for POSIX sh, single-quoted: nothing inside is expanded. */
 export function shellQuote(text: string): string {
   assertPrintable(text, 'a shell word');

@@ -1,0 +1,5 @@
+/** Paths of the built package, as seen from dist/test/. */
+import { fileURLToPath } from 'node:url';
+
+export const APP_GENERATOR = fileURLToPath(new URL('../../generators/app/index.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/generator-kmod.js', import.meta.url));
