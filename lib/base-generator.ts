@@ -37,7 +37,8 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
   protected decisions: Record<string, WriteDecision> = {};
 
   constructor(args: string[], options: KmodOptions) {
-    super(args, options);
+    // No package manager step: a kernel module project has no package.json.
+    super(args, options, { customInstallTask: true });
     this.option('yes', {
       type: Boolean,
       alias: 'y',

@@ -25,10 +25,16 @@ export function cString(text: string): string {
   return text.replace(/[\\"]/g, (c) => `\\${c}`).replace(/\?(?=\?)/g, '?\\');
 }
 
-/** Text inside a C block comment: neither closes it nor opens a nested one (-Wcomment). */
+/**
+ * Text inside a C block comment: neither closes it nor opens a nested one
+ * (-Wcomment), and no "??/" trigraph can splice lines (-Wtrigraphs).
+ */
 export function cComment(text: string): string {
   assertPrintable(text, 'a C comment');
-  return text.replace(/\*\//g, '* /').replace(/\/\*/g, '/ *');
+  return text
+    .replace(/\*\//g, '* /')
+    .replace(/\/\*/g, '/ *')
+    .replace(/\?(?=\?)/g, '? ');
 }
 
 /**

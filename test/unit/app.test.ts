@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { result } from 'yeoman-test';
+import { LICENSES } from '../../lib/licenses.js';
+import { HOSTILE_AUTHOR, HOSTILE_DESCRIPTION } from '../support/hostile.js';
+import { runApp } from '../support/run-app.js';
+
+const PROJECT_FILES = ['hello.c', 'kmod_compat.h', 'Kbuild', 'Makefile', 'dkms.conf', '.gitignore', 'README.md', '.yo-rc.json'];
+
+function yoRc(dir: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'))['generator-kmod'];
+}
+
+describe('yo kmod --yes (defaults)', () => {
+  it('writes the whole project for module hello', async () => {
+    await runApp({ yes: true, author: 'Jane Doe <jane@example.org>' });
+    result.assertFile(PROJECT_FILES);
+    result.assertFileContent('hello.c', /^\/\/ SPDX-License-Identifier: GPL-2\.0-only\n/);
+    result.assertFileContent('hello.c', '#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt');
+    result.assertFileContent('hello.c', 'MODULE_LICENSE("GPL");');
+    result.assertFileContent('hello.c', '#define DRIVER_AUTHOR\t"Jane Doe <jane@example.org>"');
+    result.assertFileContent('hello.c', '#define DRIVER_DESC\t"Example out-of-tree kernel module"');
+    result.assertFileContent('hello.c', '#define DRIVER_VERSION\t"0.1.0"');
+    result.assertFileContent('hello.c', /static int __init hello_init\(void\)/);
+    result.assertFileContent('hello.c', /module_param_cb\(repeat, &repeat_ops, &repeat, 0644\);/);
+    result.assertFileContent('Kbuild', /^obj-m \+= hello\.o$/m);
+    result.assertFileContent('Makefile', /^KDIR \?= \/lib\/modules\/\$\(KERNELRELEASE\)\/build$/m);
+    result.assertFileContent('Makefile', /^KBUILD := \$\(MAKE\) -C '\$\(KDIR\)' M='\$\(CURDIR\)'$/m);
+    result.assertFileContent('dkms.conf', /^PACKAGE_NAME="hello"$/m);
+    result.assertFileContent('dkms.conf', /^BUILT_MODULE_NAME\[0\]="hello"$/m);
+    result.assertNoFileContent('Makefile', /EXTRA_CFLAGS|\$\(PWD\)/);
+  });
+
+  it('saves the answers, the module list and file hashes in .yo-rc.json', async () => {
+    await runApp({ yes: true, author: 'A <a@b.c>' });
+    const rc = yoRc(result.cwd);
+    assert.deepEqual(
+      { ...rc, files: undefined },
+      {
+        name: 'hello',
+        description: 'Example out-of-tree kernel module',
+        author: 'A <a@b.c>',
+        license: 'GPL-2.0-only',
+        version: '0.1.0',
+        modules: [{ name: 'hello', kind: 'hello' }],
+        files: undefined,
+      },
+    );
+    assert.deepEqual(Object.keys(rc.files as object).sort(), PROJECT_FILES.filter((f) => f !== '.yo-rc.json').sort());
+  });
+});
+
+describe('yo kmod options', () => {
+  it('--name renames the module everywhere', async () => {
+    await runApp({ yes: true, name: 'my_drv' });
+    result.assertFile('my_drv.c');
+    result.assertNoFile('hello.c');
+    result.assertFileContent('Kbuild', /^obj-m \+= my_drv\.o$/m);
+    result.assertFileContent('dkms.conf', /^PACKAGE_NAME="my_drv"$/m);
+    result.assertFileContent('my_drv.c', 'module_init(my_drv_init);');
+    result.assertFileContent('README.md', 'sudo modprobe my_drv repeat=3');
+  });
+
+  for (const license of LICENSES) {
+    it(`--license ${license.spdx} gives MODULE_LICENSE("${license.moduleLicense}") and the SPDX lines`, async () => {
+      await runApp({ yes: true, license: license.spdx });
+      result.assertFileContent('hello.c', `// SPDX-License-Identifier: ${license.spdx}\n`);
+      result.assertFileContent('hello.c', `MODULE_LICENSE("${license.moduleLicense}");`);
+      result.assertFileContent('kmod_compat.h', `/* SPDX-License-Identifier: ${license.spdx} */`);
+      result.assertFileContent('Kbuild', `# SPDX-License-Identifier: ${license.spdx}\n`);
+      result.assertFileContent('Makefile', `# SPDX-License-Identifier: ${license.spdx}\n`);
+    });
+  }
+
+  it('--version and --description reach MODULE_VERSION, dkms.conf and the README', async () => {
+    await runApp({ yes: true, version: '2.1~rc1', description: 'Blinks the LED' });
+    result.assertFileContent('hello.c', '#define DRIVER_VERSION\t"2.1~rc1"');
+    result.assertFileContent('dkms.conf', /^PACKAGE_VERSION="2\.1~rc1"$/m);
+    result.assertFileContent('README.md', /^Blinks the LED$/m);
+  });
+
+  it('escapes hostile free text for C, make, dkms.conf and Markdown', async () => {
+    await runApp({ yes: true, description: HOSTILE_DESCRIPTION, author: HOSTILE_AUTHOR });
+    const c = readFileSync(path.join(result.cwd, 'hello.c'), 'utf8');
+    const comment = c.slice(c.indexOf('/*'), c.indexOf('*/') + 2);
+    assert.doesNotMatch(comment.slice(2, -2), /\*\/|\/\*/, 'the header comment is closed only once');
+    assert.doesNotMatch(c, /\?\?[/=!]/, 'no trigraph');
+    const dkms = readFileSync(path.join(result.cwd, 'dkms.conf'), 'utf8');
+    assert.equal(dkms.split('\n').filter((l) => !l.startsWith('#') && l.includes('$(')).length, 0);
+    const readme = readFileSync(path.join(result.cwd, 'README.md'), 'utf8');
+    assert.doesNotMatch(readme, /<bob@example\.com>/);
+  });
+
+  it('takes answers from the prompts when not given as options', async () => {
+    await runApp().withAnswers({
+      name: 'prompted',
+      description: 'From the prompt',
+      author: 'P <p@q.r>',
+      license: 'GPL-2.0-only OR MIT',
+      version: '3.0',
+    });
+    result.assertFileContent('prompted.c', 'MODULE_LICENSE("Dual MIT/GPL");');
+    result.assertFileContent('prompted.c', '#define DRIVER_DESC\t"From the prompt"');
+    result.assertFileContent('prompted.c', '#define DRIVER_VERSION\t"3.0"');
+  });
+
+  it('an option given on the command line is not asked again', async () => {
+    const asked: string[] = [];
+    await runApp({ name: 'opt_name' })
+      .withAnswers({}, { callback: (answer, { question }) => (asked.push(String(question.name)), answer) });
+    assert.ok(!asked.includes('name'), `asked: ${asked.join(', ')}`);
+    assert.ok(asked.includes('description'));
+    result.assertFile('opt_name.c');
+  });
+});
+
+describe('yo kmod refuses invalid input and writes nothing', () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ name: 'My-Driver' }, /--name: .*lower-case C identifier/],
+    [{ name: 'x'.repeat(56) }, /--name: .*at most 55 characters/],
+    [{ license: 'MIT' }, /--license: .*MODULE_LICENSE/],
+    [{ version: 'v1' }, /--version: .*start with a digit/],
+    [{ description: 'two\nlines' }, /--description: .*line break/],
+    [{ author: 'tab\there' }, /--author: .*control character/],
+  ];
+  for (const [options, message] of cases) {
+    it(`${JSON.stringify(options).slice(0, 60)}`, async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'kmod-bad-'));
+      await assert.rejects(runApp({ yes: true, ...options }, dir), message);
+      assert.deepEqual(readdirSync(dir), []);
+    });
+  }
+
+  it('a prompt answer goes through the same validator', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmod-badprompt-'));
+    await assert.rejects(
+      runApp({}, dir).withAnswers({ name: 'Bad-Name' }),
+      /lower-case C identifier/,
+    );
+    assert.deepEqual(readdirSync(dir), []);
+  });
+});
+
+describe('yo kmod re-run', () => {
+  async function generate(dir: string, options: Record<string, unknown> = {}) {
+    return runApp({ yes: true, author: 'A <a@b.c>', ...options }, dir);
+  }
+
+  it('with the same answers changes nothing', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmod-rerun-'));
+    await generate(dir);
+    const before = readFileSync(path.join(dir, 'hello.c'), 'utf8');
+    await generate(dir);
+    assert.equal(readFileSync(path.join(dir, 'hello.c'), 'utf8'), before);
+  });
+
+  it('reuses the saved answers as defaults', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmod-saved-'));
+    await generate(dir, { description: 'Saved description', version: '4.2' });
+    await runApp({ yes: true }, dir);
+    assert.match(readFileSync(path.join(dir, 'hello.c'), 'utf8'), /#define DRIVER_DESC\t"Saved description"/);
+    assert.equal(yoRc(dir).version, '4.2');
+  });
+
+  it('updates files the user did not touch', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmod-update-'));
+    await generate(dir);
+    await generate(dir, { description: 'New description' });
+    assert.match(readFileSync(path.join(dir, 'hello.c'), 'utf8'), /#define DRIVER_DESC\t"New description"/);
+  });
+
+  it('keeps a file the user edited; --force replaces it', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmod-edit-'));
+    await generate(dir);
+    const edited = `${readFileSync(path.join(dir, 'hello.c'), 'utf8')}/* my change */\n`;
+    writeFileSync(path.join(dir, 'hello.c'), edited);
+    await generate(dir, { description: 'Changed' });
+    assert.equal(readFileSync(path.join(dir, 'hello.c'), 'utf8'), edited);
+    assert.match(readFileSync(path.join(dir, 'Makefile'), 'utf8'), /Changed/, 'untouched files are still updated');
+    await generate(dir, { description: 'Changed', force: true });
+    assert.match(readFileSync(path.join(dir, 'hello.c'), 'utf8'), /#define DRIVER_DESC\t"Changed"/);
+    assert.doesNotMatch(readFileSync(path.join(dir, 'hello.c'), 'utf8'), /my change/);
+  });
+
+  it('keeps a file that was there before the generator', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmod-pre-'));
+    writeFileSync(path.join(dir, 'Makefile'), 'all:\n\techo mine\n');
+    await generate(dir);
+    assert.equal(readFileSync(path.join(dir, 'Makefile'), 'utf8'), 'all:\n\techo mine\n');
+    assert.ok(existsSync(path.join(dir, 'hello.c')));
+  });
+});

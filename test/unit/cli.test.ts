@@ -1,0 +1,63 @@
+/**
+ * The package's own bin (npx generator-kmod), run as a separate process with
+ * no terminal, the way CI and scripts run it.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { PROJECT_QUESTIONS } from '../../lib/questions.js';
+import { runCli } from '../support/cli.js';
+
+function tmp(prefix: string): string {
+  return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+describe('generator-kmod (bin)', () => {
+  it('without a terminal takes the defaults instead of hanging, and says so', () => {
+    const dir = tmp('kmod-cli-');
+    const r = runCli(dir, []);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /no terminal to ask on: taking defaults/);
+    assert.ok(readdirSync(dir).includes('hello.c'));
+  });
+
+  it('--help lists every question as an option, plus --yes and --force', () => {
+    const r = runCli(tmp('kmod-help-'), ['--help']);
+    assert.equal(r.status, 0, r.stderr);
+    for (const q of PROJECT_QUESTIONS) assert.match(r.stdout, new RegExp(`--${q.name}\\b`));
+    assert.match(r.stdout, /-y,\s+--yes/);
+    assert.match(r.stdout, /--force/);
+  });
+
+  it('an invalid name exits non-zero with what is allowed, and writes nothing', () => {
+    const dir = tmp('kmod-cli-bad-');
+    const r = runCli(dir, ['--yes', '--name', 'Bad-Name']);
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /--name: .*contains '-': use '_' instead; .*lower-case C identifier/);
+    assert.doesNotMatch(r.stderr, /at .*\.js:\d+/, 'no stack trace for a usage error');
+    assert.deepEqual(readdirSync(dir), []);
+  });
+
+  it('an unknown sub-generator is refused', () => {
+    const r = runCli(tmp('kmod-cli-sub-'), ['nosuch']);
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /unknown generator 'nosuch'/);
+  });
+
+  it('a re-run with no terminal keeps an edited file, says so, and updates the rest', () => {
+    const dir = tmp('kmod-cli-rerun-');
+    assert.equal(runCli(dir, ['--yes']).status, 0);
+    const edited = `${readFileSync(path.join(dir, 'hello.c'), 'utf8')}/* mine */\n`;
+    writeFileSync(path.join(dir, 'hello.c'), edited);
+    const r = runCli(dir, ['--yes', '--description', 'Second run']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout + r.stderr, /kept hello\.c: it was changed after generator-kmod wrote it.*--force/);
+    assert.equal(readFileSync(path.join(dir, 'hello.c'), 'utf8'), edited);
+    assert.match(readFileSync(path.join(dir, 'Makefile'), 'utf8'), /Second run/);
+    const forced = runCli(dir, ['--yes', '--force']);
+    assert.equal(forced.status, 0, forced.stderr);
+    assert.match(readFileSync(path.join(dir, 'hello.c'), 'utf8'), /#define DRIVER_DESC\t"Second run"/);
+  });
+});
