@@ -1,0 +1,36 @@
+/** Building generated projects with kbuild and judging the build log. */
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { exec, execOk, type ExecResult } from './exec.js';
+
+/**
+ * Lines that make a build not clean. W=1 and C=1 never fail a build by
+ * themselves, so the log is read; sparse that cannot run only prints a
+ * notice, which counts as a failure too.
+ */
+const BAD_LINE = /warning:|error:|not available or not up to date|\bWARNING\b/i;
+
+export function badLines(log: string): string[] {
+  return log.split('\n').filter((line) => BAD_LINE.test(line));
+}
+
+/** Copies a project so that each kernel builds in its own tree (objects land next to the sources). */
+export function copyProject(src: string, label: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), `kmod-${label}-`));
+  cpSync(src, dir, { recursive: true });
+  return dir;
+}
+
+/** `make W=1 C=1` through the generated Makefile; returns the whole log. */
+export function strictBuild(dir: string, makeArgs: readonly string[], env: NodeJS.ProcessEnv = process.env): ExecResult {
+  return execOk('make', ['-C', dir, 'W=1', 'C=1', ...makeArgs], { env });
+}
+
+export function modinfo(field: string, ko: string): string {
+  return execOk('modinfo', ['-F', field, ko]).stdout.replace(/\n$/, '');
+}
+
+export function make(dir: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ExecResult {
+  return exec('make', ['-C', dir, ...args], { env });
+}
