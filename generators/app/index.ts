@@ -3,9 +3,9 @@
  * (module source, Kbuild, wrapper Makefile, dkms.conf, compat header,
  * .gitignore, README).
  */
-import { KmodGenerator, type KmodOptions } from '../../lib/base-generator.js';
-import { withModule, type ModuleEntry, type ProjectAnswers } from '../../lib/project.js';
-import { PROJECT_QUESTIONS } from '../../lib/questions.js';
+import { KmodGenerator, type KmodOptions } from '../lib/base-generator.js';
+import { withModule, type ModuleEntry, type ProjectAnswers } from '../lib/project.js';
+import { PROJECT_QUESTIONS } from '../lib/questions.js';
 
 export default class AppGenerator extends KmodGenerator {
   constructor(args: string[], options: KmodOptions) {

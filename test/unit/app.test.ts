@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { result } from 'yeoman-test';
-import { LICENSES } from '../../lib/licenses.js';
+import { LICENSES } from '../../generators/lib/licenses.js';
 import { HOSTILE_AUTHOR, HOSTILE_DESCRIPTION } from '../support/hostile.js';
 import { runApp } from '../support/run-app.js';
 

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { PROJECT_QUESTIONS } from '../../lib/questions.js';
+import { PROJECT_QUESTIONS } from '../../generators/lib/questions.js';
 import { runCli } from '../support/cli.js';
 
 function tmp(prefix: string): string {

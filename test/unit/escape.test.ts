@@ -13,7 +13,7 @@ import {
   markdownText,
   shellDoubleQuote,
   shellQuote,
-} from '../../lib/escape.js';
+} from '../../generators/lib/escape.js';
 import { HOSTILE_AUTHOR, HOSTILE_DESCRIPTION } from '../support/hostile.js';
 
 const SAMPLES = [HOSTILE_DESCRIPTION, HOSTILE_AUTHOR, "it's", 'a\\', '$(x)', '`x`', '"', "'", '???/', 'plain'];

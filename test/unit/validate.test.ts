@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LICENSES } from '../../lib/licenses.js';
-import { validateFreeText, validateLicense, validateModuleName, validateVersion } from '../../lib/validate.js';
+import { LICENSES } from '../../generators/lib/licenses.js';
+import { validateFreeText, validateLicense, validateModuleName, validateVersion } from '../../generators/lib/validate.js';
 
 describe('validateModuleName', () => {
   for (const ok of ['hello', 'my_driver', 'a', 'x9', 'a'.repeat(55)]) {

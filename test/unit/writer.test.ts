@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decideWrite, sha256 } from '../../lib/writer.js';
+import { decideWrite, sha256 } from '../../generators/lib/writer.js';
 
 describe('decideWrite', () => {
   const old = 'generated v1\n';

@@ -58,7 +58,7 @@ export function withKernelEnv(name: string, suite: (env: KernelEnv) => void): vo
     suite(env);
     return;
   }
-  const why = `kernel suite "${name}" cannot run; missing:\n  - ${missing.join('\n  - ')}\nInstall them with: sudo bash .ci/install-deps`;
+  const why = `kernel suite "${name}" cannot run; missing:\n  - ${missing.join('\n  - ')}\nInstall them with: sudo bash test/kernel/install-deps.sh`;
   if (IN_CI) {
     it(`${name}: prerequisites`, () => {
       throw new Error(`CI requires the kernel suite: ${why}`);

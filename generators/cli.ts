@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createEnv } from 'yeoman-environment';
 
-const GENERATORS_DIR = fileURLToPath(new URL('../generators/', import.meta.url));
+const GENERATORS_DIR = fileURLToPath(new URL('./', import.meta.url));
 
 function generatorPath(name: string): string {
   return `${GENERATORS_DIR}${name}/index.js`;

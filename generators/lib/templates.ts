@@ -8,8 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 
-/** templates/ at the package root (this file runs from dist/lib/). */
-export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
+/** templates/ at the package root (this file runs from dist/generators/lib/). */
+export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
 
 /** Folders that are included by templates, never rendered as files of their own. */
 const PARTIALS_DIR = 'partials';

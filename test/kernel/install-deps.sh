@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs what the kernel suite needs on Debian 12 (run as root):
+# headers and images of Debian's 6.1 and 6.12 kernels (the ABI number is
+# whatever the archive has today), dkms, sparse, QEMU, busybox, cpio and the
+# 6.12 kernel sources (for checkpatch.pl).
+set -euo pipefail
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "install-deps: run as root (sudo bash $0)" >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+# Installing kernel images would otherwise build an initramfs for each (~90 s);
+# the tests boot their own initramfs.
+export INITRD=No
+
+apt-get update -q
+packages=(
+  build-essential make gcc perl kmod xz-utils gzip cpio git
+  linux-headers-amd64 linux-image-amd64
+  linux-headers-6.12-amd64 linux-image-6.12-amd64
+  linux-source-6.12
+  dkms sparse qemu-system-x86 busybox-static
+)
+apt-get install -y -q --no-install-recommends "${packages[@]}"
+
+for meta in linux-headers-amd64 linux-headers-6.12-amd64; do
+  echo "install-deps: $meta -> $(dpkg-query -W -f='${Depends}' "$meta")"
+done
