@@ -22,14 +22,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const help = rest.includes('--help') || rest.includes('-h');
-  const args = [...rest];
-  if (!help && !process.stdin.isTTY && !args.includes('--yes') && !args.includes('-y')) {
-    process.stderr.write('generator-kmod: no terminal to ask on: taking defaults for questions not given as options (as --yes)\n');
-    args.push('--yes');
-  }
   const env = createEnv();
   env.register(generatorPath(sub), { namespace: `kmod:${sub}` });
-  await env.run([`kmod:${sub}`, ...args], { help, skipInstall: true });
+  await env.run([`kmod:${sub}`, ...rest], { help });
   return 0;
 }
 

@@ -83,6 +83,10 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
       return typeof previous === 'string' && q.validate(previous) === true ? previous : q.default(ctx);
     };
     const open = questions.filter((q) => this.answers[q.name] === undefined);
+    if (!this.options.yes && open.length > 0 && !this.canPrompt()) {
+      this.log('no terminal to ask on: taking defaults for questions not given as options (as --yes)');
+      this.options.yes = true;
+    }
     if (this.options.yes) {
       for (const q of open) {
         const value = defaultOf(q);
@@ -105,6 +109,11 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
       if (ok !== true) throw new UsageError(ok);
       this.answers[q.name] = value;
     }
+  }
+
+  /** Prompts need a terminal, or answers mocked by a test adapter; never wait on a closed stdin. */
+  private canPrompt(): boolean {
+    return process.stdin.isTTY === true || 'mockedAnswers' in this.env.adapter;
   }
 
   private async gitAuthor(): Promise<string | undefined> {
