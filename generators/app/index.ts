@@ -4,7 +4,7 @@
  * .gitignore, README).
  */
 import { KmodGenerator, type KmodOptions } from '../lib/base-generator.js';
-import { withModule, type ModuleEntry, type ProjectAnswers } from '../lib/project.js';
+import type { ProjectAnswers } from '../lib/project.js';
 import { PROJECT_QUESTIONS } from '../lib/questions.js';
 
 export default class AppGenerator extends KmodGenerator {
@@ -15,15 +15,12 @@ export default class AppGenerator extends KmodGenerator {
   }
 
   async prompting(): Promise<void> {
-    await this.resolveAnswers(PROJECT_QUESTIONS);
+    await this.resolveAnswers(PROJECT_QUESTIONS, this.projectConfig);
   }
 
   writing(): void {
     const project = this.answers as unknown as ProjectAnswers;
-    const module: ModuleEntry = { name: project.name, kind: 'hello' };
-    const modules = withModule(this.projectConfig.modules ?? [], module);
-    this.config.set({ ...project, modules });
-    this.writeFiles(this.renderFiles('app', project, modules, module));
+    this.writeProject('app', project, { name: project.name, kind: 'hello', description: project.description, settings: {} });
   }
 
   end(): void {

@@ -5,12 +5,13 @@
  * with the no-clobber rule.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import Generator, { type BaseOptions, type PromptQuestions } from 'yeoman-generator';
 import { templateContext } from './context.js';
 import { outputPathFor } from './naming.js';
-import type { ModuleEntry, ProjectAnswers, ProjectConfig } from './project.js';
-import { type Question, type QuestionContext } from './questions.js';
-import { listTemplates, renderTemplate, templateFolders } from './templates.js';
+import { savedModules, withModule, type ModuleEntry, type ProjectAnswers, type ProjectConfig } from './project.js';
+import { optionName, type Question, type QuestionContext } from './questions.js';
+import { listTemplates, renderTemplate, templateFolders, type TemplateSet } from './templates.js';
 import { decideWrite, sha256, type WriteDecision } from './writer.js';
 
 /** An error caused by the user's input: reported as a message, without a stack trace. */
@@ -55,7 +56,7 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
   /** Declares one option per question (call from the constructor). */
   protected declareQuestionOptions(questions: readonly Question[]): void {
     for (const q of questions) {
-      this.option(q.name, { type: String, description: q.description });
+      this.option(optionName(q), { type: String, description: q.description });
     }
   }
 
@@ -63,50 +64,59 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
     return this.config.getAll() as Partial<ProjectConfig>;
   }
 
-  /** Validates option values first (nothing is asked or written when one is wrong), then prompts for the rest. */
-  protected async resolveAnswers(questions: readonly Question[]): Promise<void> {
-    const saved = this.projectConfig as Record<string, unknown>;
+  /**
+   * Resolves `questions` into this.answers: option values are validated first
+   * (nothing is asked or written when one is wrong), then each open question
+   * is asked in order, or takes its default with --yes. `saved` holds earlier
+   * answers, which become the defaults.
+   */
+  protected async resolveAnswers(questions: readonly Question[], saved: Record<string, unknown> = {}): Promise<void> {
     const ctx: QuestionContext = { gitAuthor: await this.gitAuthor() };
     const errors: string[] = [];
+    const given = new Map<string, string>();
     for (const q of questions) {
-      const raw = this.options[q.name] as unknown;
-      if (raw === undefined) continue;
+      const raw = this.options[optionName(q)] as unknown;
+      if (raw === undefined || raw === null) continue;
       const value = String(raw);
       const ok = q.validate(value);
-      if (ok === true) this.answers[q.name] = value;
-      else errors.push(`--${q.name}: ${ok}`);
+      if (ok === true) given.set(q.name, value);
+      else errors.push(`--${optionName(q)}: ${ok}`);
     }
     if (errors.length > 0) throw new UsageError(errors.join('\n'));
 
+    const applies = (q: Question) => !q.when || q.when(this.answers);
     const defaultOf = (q: Question): string => {
       const previous = saved[q.name];
-      return typeof previous === 'string' && q.validate(previous) === true ? previous : q.default(ctx);
+      const value = previous === undefined || previous === null ? undefined : String(previous);
+      return value !== undefined && q.validate(value) === true ? value : q.default(ctx, this.answers);
     };
-    const open = questions.filter((q) => this.answers[q.name] === undefined);
+    const open = questions.filter((q) => !given.has(q.name));
     if (!this.options.yes && open.length > 0 && !this.canPrompt()) {
       this.log('no terminal to ask on: taking defaults for questions not given as options (as --yes)');
       this.options.yes = true;
     }
-    if (this.options.yes) {
-      for (const q of open) {
-        const value = defaultOf(q);
-        const ok = q.validate(value);
-        if (ok !== true) throw new UsageError(`default for --${q.name} is not valid (${ok}); give --${q.name}`);
-        this.answers[q.name] = value;
+    for (const q of questions) {
+      if (!applies(q)) {
+        if (given.has(q.name)) {
+          throw new UsageError(`--${optionName(q)}: ${q.notApplicable ?? 'does not apply with the other answers'}`);
+        }
+        continue;
       }
-      return;
-    }
-    if (open.length === 0) return;
-    const questionsToAsk = open.map((q) =>
-        q.choices
+      let value = given.get(q.name);
+      if (value === undefined && this.options.yes) {
+        value = defaultOf(q);
+        const ok = q.validate(value);
+        if (ok !== true) throw new UsageError(`default for --${optionName(q)} is not valid (${ok}); give --${optionName(q)}`);
+      }
+      if (value === undefined) {
+        const question = q.choices
           ? { type: 'list' as const, name: q.name, message: q.message, choices: [...q.choices], default: defaultOf(q) }
-          : { type: 'input' as const, name: q.name, message: q.message, default: defaultOf(q), validate: q.validate },
-    ) as unknown as PromptQuestions;
-    const prompted = await this.prompt(questionsToAsk);
-    for (const q of open) {
-      const value = String(prompted[q.name]);
-      const ok = q.validate(value);
-      if (ok !== true) throw new UsageError(ok);
+          : { type: 'input' as const, name: q.name, message: q.message, default: defaultOf(q), validate: q.validate };
+        const prompted = await this.prompt([question] as unknown as PromptQuestions);
+        value = String(prompted[q.name]);
+        const ok = q.validate(value);
+        if (ok !== true) throw new UsageError(ok);
+      }
       this.answers[q.name] = value;
     }
   }
@@ -128,9 +138,8 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
   }
 
   /**
-   * Renders every template of `generator` for one module and writes the
-   * results under the no-clobber rule. `only` limits the output to the given
-   * output paths (used when adding a module to an existing project).
+   * Renders the module set of `generator` for `module`, and the project set
+   * (shared files) for all modules, through the template folder chain.
    */
   protected renderFiles(
     generator: string,
@@ -139,13 +148,27 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
     module: ModuleEntry,
   ): RenderedFile[] {
     const folders = templateFolders(generator);
+    const own = folders.filter((f) => path.basename(f) === generator);
     const data = templateContext(project, modules, module);
-    const ownFolder = folders[0];
-    if (ownFolder === undefined) throw new Error(`no template folder for ${generator}`);
-    return listTemplates(ownFolder).map((rel) => ({
-      path: outputPathFor(rel, module.name),
-      contents: renderTemplate(folders, rel, data),
-    }));
+    const render = (set: TemplateSet, from: readonly string[]): RenderedFile[] => {
+      const rels = [...new Set(from.flatMap((f) => listTemplates(f, set)))];
+      return rels.map((rel) => ({ path: outputPathFor(rel, module.name), contents: renderTemplate(folders, rel, data) }));
+    };
+    return [...render('module', own), ...render('project', folders)];
+  }
+
+  /** Saves the project and its modules in .yo-rc.json and writes the files of `module` and the project. */
+  protected writeProject(generator: string, project: ProjectAnswers, module: ModuleEntry): void {
+    let modules: ModuleEntry[];
+    try {
+      modules = withModule(savedModules(this.projectConfig), module);
+    } catch (err) {
+      throw new UsageError(err instanceof Error ? err.message : String(err));
+    }
+    // Render everything before anything is written: a failing template leaves the project as it was.
+    const files = this.renderFiles(generator, project, modules, module);
+    this.config.set({ ...project, modules });
+    this.writeFiles(files);
   }
 
   /** Writes rendered files: new, identical and untouched files are handled, user-edited ones are kept (or replaced with --force). */

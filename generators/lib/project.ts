@@ -7,13 +7,21 @@ import { findLicense, type License } from './licenses.js';
 
 export type ModuleKind = 'hello' | 'chardev' | 'platform';
 
+/** Settings of one module, by kind (strings and numbers only: they are saved as JSON). */
+export type ModuleSettings = Record<string, string | number | boolean>;
+
 export interface ModuleEntry {
   /** Module name: <name>.ko, built from <name>.c. */
   name: string;
   kind: ModuleKind;
+  /** MODULE_DESCRIPTION of this module. */
+  description: string;
+  /** Kind-specific answers (e.g. chardev flavor and buffer size). */
+  settings: ModuleSettings;
 }
 
 export interface ProjectAnswers {
+  /** Project and DKMS package name (the first module's name). */
   name: string;
   description: string;
   author: string;
@@ -33,7 +41,27 @@ export function licenseOf(answers: ProjectAnswers): License {
   return license;
 }
 
-/** Adds a module to the list, once; keeps the order modules were added in. */
+/**
+ * Adds a module to the list or replaces the entry of the same name (a re-run
+ * with new answers); keeps the order modules were added in. A name already
+ * used by a module of another kind is refused.
+ */
 export function withModule(modules: readonly ModuleEntry[], entry: ModuleEntry): ModuleEntry[] {
-  return modules.some((m) => m.name === entry.name) ? [...modules] : [...modules, entry];
+  const existing = modules.find((m) => m.name === entry.name);
+  if (existing && existing.kind !== entry.kind) {
+    throw new Error(
+      `module name '${entry.name}' is already used by a ${existing.kind} module of this project: choose another --name`,
+    );
+  }
+  return existing ? modules.map((m) => (m.name === entry.name ? entry : m)) : [...modules, entry];
+}
+
+/** Reads saved modules, tolerating entries saved before a field existed. */
+export function savedModules(config: Partial<ProjectConfig>): ModuleEntry[] {
+  return (config.modules ?? []).map((m) => ({
+    name: m.name,
+    kind: m.kind,
+    description: m.description ?? config.description ?? m.name,
+    settings: m.settings ?? {},
+  }));
 }

@@ -12,16 +12,27 @@ export interface QuestionContext {
 }
 
 export interface Question {
-  /** Answer key, option name (--name) and key in .yo-rc.json. */
+  /** Answer key and key in .yo-rc.json. */
   name: string;
+  /** Command-line option, when it is not the same as name (--buffer-size for bufferSize). */
+  option?: string;
   /** Prompt text. */
   message: string;
   /** Option description for --help. */
   description: string;
   /** Fixed set of values: a list prompt instead of free input. */
   choices?: readonly { value: string; name: string }[];
-  default(ctx: QuestionContext): string;
+  /** Default, from the context and the answers given so far. */
+  default(ctx: QuestionContext, answers: Readonly<Record<string, string>>): string;
   validate(value: string): Validation;
+  /** Asked only when this holds for the answers so far (e.g. minors for a classic char device). */
+  when?(answers: Readonly<Record<string, string>>): boolean;
+  /** Why an option that does not apply is refused. */
+  notApplicable?: string;
+}
+
+export function optionName(q: Question): string {
+  return q.option ?? q.name;
 }
 
 export const FALLBACK_AUTHOR = 'Your Name <you@example.com>';

@@ -11,9 +11,6 @@ import ejs from 'ejs';
 /** templates/ at the package root (this file runs from dist/generators/lib/). */
 export const BUILTIN_TEMPLATES = fileURLToPath(new URL('../../../templates/', import.meta.url));
 
-/** Folders that are included by templates, never rendered as files of their own. */
-const PARTIALS_DIR = 'partials';
-
 /**
  * The ordered template folders for one generator: user folders first, then the
  * built-in ones. Shared partials live in the "app" generator's folder, so
@@ -44,9 +41,16 @@ function walk(dir: string, prefix = ''): string[] {
     });
 }
 
-/** Every template file (relative path) that one folder renders into the project, partials excluded. */
-export function listTemplates(folder: string): string[] {
-  return walk(folder).filter((rel) => rel.endsWith('.ejs') && !rel.startsWith(`${PARTIALS_DIR}/`));
+/**
+ * The two sets of templates a generator renders: `module/` once per module it
+ * adds, `project/` (the files every module shares: Kbuild, Makefile,
+ * dkms.conf, README, ...) whenever the module list changes.
+ */
+export type TemplateSet = 'module' | 'project';
+
+/** Every template (path relative to the folder) of one set in one folder; partials are never listed. */
+export function listTemplates(folder: string, set: TemplateSet): string[] {
+  return walk(path.join(folder, set), set).filter((rel) => rel.endsWith('.ejs'));
 }
 
 /**

@@ -45,7 +45,7 @@ describe('yo kmod --yes (defaults)', () => {
         author: 'A <a@b.c>',
         license: 'GPL-2.0-only',
         version: '0.1.0',
-        modules: [{ name: 'hello', kind: 'hello' }],
+        modules: [{ name: 'hello', kind: 'hello', description: 'Example out-of-tree kernel module', settings: {} }],
         files: undefined,
       },
     );
