@@ -38,8 +38,9 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
   protected decisions: Record<string, WriteDecision> = {};
 
   constructor(args: string[], options: KmodOptions) {
-    // No package manager step: a kernel module project has no package.json.
-    super(args, options, { customInstallTask: true });
+    // No package manager step (a kernel module project has no package.json);
+    // sub-generators inherit their tasks from ModuleGenerator.
+    super(args, options, { customInstallTask: true, inheritTasks: true });
     this.option('yes', {
       type: Boolean,
       alias: 'y',

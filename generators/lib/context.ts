@@ -4,6 +4,8 @@
  * do not rename or remove.
  */
 import { cComment, cCommentLines, cString, hashComment, makeRecipeArg, markdownText, shellDoubleQuote, shellQuote } from './escape.js';
+import { cDefine } from './cformat.js';
+import { uapiSpdx } from './licenses.js';
 import { licenseOf, type ModuleEntry, type ProjectAnswers } from './project.js';
 import { upperIdent } from './naming.js';
 
@@ -17,6 +19,8 @@ export interface TemplateContext {
   version: string;
   /** SPDX license expression for SPDX-License-Identifier lines. */
   spdx: string;
+  /** SPDX expression for UAPI headers (GPL with the Linux-syscall-note). */
+  uapiSpdx: string;
   /** String for MODULE_LICENSE(). */
   moduleLicense: string;
   /** Year for copyright lines. */
@@ -26,7 +30,7 @@ export interface TemplateContext {
   /** The module this template is rendered for (module templates only; else the first module). */
   module: ModuleEntry;
   /** Escaping helpers, one per target language. */
-  c: { string: typeof cString; comment: typeof cComment; commentLines: typeof cCommentLines };
+  c: { string: typeof cString; comment: typeof cComment; commentLines: typeof cCommentLines; define: typeof cDefine };
   sh: { quote: typeof shellQuote; dquote: typeof shellDoubleQuote; comment: typeof hashComment };
   make: { recipeArg: typeof makeRecipeArg; comment: typeof hashComment };
   md: { text: typeof markdownText };
@@ -46,11 +50,12 @@ export function templateContext(
     author: answers.author,
     version: answers.version,
     spdx: license.spdx,
+    uapiSpdx: uapiSpdx(license.spdx),
     moduleLicense: license.moduleLicense,
     year: now.getFullYear(),
     modules,
     module,
-    c: { string: cString, comment: cComment, commentLines: cCommentLines },
+    c: { string: cString, comment: cComment, commentLines: cCommentLines, define: cDefine },
     sh: { quote: shellQuote, dquote: shellDoubleQuote, comment: hashComment },
     make: { recipeArg: makeRecipeArg, comment: hashComment },
     md: { text: markdownText },

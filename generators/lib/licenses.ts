@@ -26,3 +26,12 @@ export const DEFAULT_LICENSE = 'GPL-2.0-only';
 export function findLicense(spdx: string): License | undefined {
   return LICENSES.find((l) => l.spdx === spdx);
 }
+
+/**
+ * SPDX expression for UAPI headers (included by user space): the GPL part
+ * carries the Linux-syscall-note, as in the kernel's include/uapi/.
+ */
+export function uapiSpdx(spdx: string): string {
+  const parts = spdx.split(' OR ').map((p) => (p.startsWith('GPL-') ? `${p} WITH Linux-syscall-note` : p));
+  return parts.length === 1 ? (parts[0] ?? spdx) : parts.map((p) => (p.includes(' WITH ') ? `(${p})` : p)).join(' OR ');
+}

@@ -37,21 +37,28 @@ export function optionName(q: Question): string {
 
 export const FALLBACK_AUTHOR = 'Your Name <you@example.com>';
 
-export const PROJECT_QUESTIONS: readonly Question[] = [
-  {
-    name: 'name',
-    message: 'Module name (lower-case C identifier)',
-    description: 'Module name: lower-case C identifier, at most 55 characters (default: hello)',
-    default: () => 'hello',
-    validate: (v) => validateModuleName(v),
-  },
-  {
-    name: 'description',
-    message: 'One-line description (MODULE_DESCRIPTION)',
-    description: 'One-line description for MODULE_DESCRIPTION and the README',
-    default: () => 'Example out-of-tree kernel module',
-    validate: (v) => validateFreeText(v, 'description'),
-  },
+/** The module name and description questions, with the defaults of one kind of module. */
+export function moduleQuestions(defaultName: string, defaultDescription: (name: string) => string): Question[] {
+  return [
+    {
+      name: 'name',
+      message: 'Module name (lower-case C identifier)',
+      description: `Module name: lower-case C identifier, at most 55 characters (default: ${defaultName})`,
+      default: () => defaultName,
+      validate: (v) => validateModuleName(v),
+    },
+    {
+      name: 'description',
+      message: 'One-line description (MODULE_DESCRIPTION)',
+      description: 'One-line description for MODULE_DESCRIPTION and the README',
+      default: (_ctx, answers) => defaultDescription(answers.name ?? defaultName),
+      validate: (v) => validateFreeText(v, 'description'),
+    },
+  ];
+}
+
+/** Questions about the project as a whole (asked when a generator creates the project). */
+export const PROJECT_ONLY_QUESTIONS: readonly Question[] = [
   {
     name: 'author',
     message: 'Author (MODULE_AUTHOR, "Name <email>")',
@@ -74,4 +81,10 @@ export const PROJECT_QUESTIONS: readonly Question[] = [
     default: () => '0.1.0',
     validate: validateVersion,
   },
+];
+
+/** yo kmod: the hello module's questions and the project's. */
+export const PROJECT_QUESTIONS: readonly Question[] = [
+  ...moduleQuestions('hello', () => 'Example out-of-tree kernel module'),
+  ...PROJECT_ONLY_QUESTIONS,
 ];

@@ -66,3 +66,21 @@ export function validateLicense(value: string): Validation {
   const list = LICENSES.map((l) => `'${l.spdx}'`).join(', ');
   return `license '${value}' is not one the kernel's MODULE_LICENSE() accepts; use one of: ${list}`;
 }
+
+/** A whole decimal number in [min, max]; `what` names it and `unit` says what it counts. */
+export function validateIntRange(value: string, what: string, min: number, max: number, example: number): Validation {
+  const allowed = `${what} must be a whole number from ${min} to ${max}, e.g. ${example}`;
+  if (!/^[0-9]+$/.test(value)) return `${what} '${value}' is not a whole number: ${allowed}`;
+  const n = Number(value);
+  if (n < min || n > max) return `${what} ${value} is out of range: ${allowed}`;
+  return true;
+}
+
+/** An ioctl "type" (magic) byte written as hex, 0x01 to 0xff. */
+export function validateIoctlMagic(value: string): Validation {
+  const allowed =
+    "ioctl magic must be one byte in hex from 0x01 to 0xff, e.g. 0xbe (pick one that " +
+    'Documentation/userspace-api/ioctl/ioctl-number.rst does not list)';
+  if (!/^0x[0-9a-fA-F]{1,2}$/.test(value) || Number(value) === 0) return `ioctl magic '${value}' is not allowed: ${allowed}`;
+  return true;
+}

@@ -7,26 +7,14 @@ import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli } from '../support/cli.js';
 import { HOSTILE_AUTHOR, HOSTILE_DESCRIPTION } from '../support/hostile.js';
 import { checkpatch } from './support/checkpatch.js';
 import { dkmsLifecycle } from './support/dkms.js';
 import { execOk } from './support/exec.js';
 import { withKernelEnv } from './support/gate.js';
-import { badLines, copyProject, make, modinfo, strictBuild } from './support/kbuild.js';
-import { boot, kernelTrouble } from './support/qemu.js';
+import { assertCleanBuild, copyProject, generate, make, modinfo, strictBuild } from './support/kbuild.js';
+import { boot, kernelTrouble, stepOf } from './support/qemu.js';
 
-function generate(args: readonly string[]): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'kmod-gen-'));
-  const r = runCli(dir, ['--yes', ...args]);
-  assert.equal(r.status, 0, `generator-kmod ${args.join(' ')} failed:\n${r.stderr}`);
-  return dir;
-}
-
-function assertCleanBuild(log: string, module: string): void {
-  assert.deepEqual(badLines(log), [], `build not clean:\n${log}`);
-  assert.match(log, new RegExp(`CHECK .*${module}\\.c`), 'sparse ran (C=1)');
-}
 
 withKernelEnv('yo kmod', (env) => {
   const project = generate(['--author', 'Kernel Test <test@example.org>']);
@@ -38,7 +26,7 @@ withKernelEnv('yo kmod', (env) => {
 
       it('builds with W=1 C=1 and no warning, for the named kernel', () => {
         const r = strictBuild(dir, [`KDIR=${kernel.kdir}`]);
-        assertCleanBuild(r.stdout + r.stderr, 'hello');
+        assertCleanBuild(r.stdout + r.stderr, ['hello']);
         assert.ok(modinfo('vermagic', ko).startsWith(`${kernel.release} `), 'vermagic matches the kernel');
         assert.equal(modinfo('description', ko), 'Example out-of-tree kernel module');
         assert.equal(modinfo('version', ko), '0.1.0');
@@ -90,11 +78,7 @@ step absent_after_unload test -e /sys/module/hello
 step messages sh -c 'dmesg | grep "hello: "'
 `,
         });
-        const s = (name: string) => {
-          const step = result.steps.get(name);
-          assert.ok(step, `step ${name} ran\n${result.log}`);
-          return step;
-        };
+        const s = (name: string) => stepOf(result, name);
         assert.ok(result.finished, `scenario finished\n${result.log}`);
         assert.notEqual(s('load_bad').rc, 0, 'repeat=99 is refused at load');
         assert.notEqual(s('absent_after_bad').rc, 0, 'nothing loaded after the refused load');
@@ -132,7 +116,7 @@ step messages sh -c 'dmesg | grep "hello: "'
       it(`builds clean and modinfo shows the text unchanged on ${kernel.line}`, () => {
         const dir = copyProject(hostile, `hostile-${kernel.line}`);
         const r = strictBuild(dir, [`KDIR=${kernel.kdir}`]);
-        assertCleanBuild(r.stdout + r.stderr, 'hostile_text');
+        assertCleanBuild(r.stdout + r.stderr, ['hostile_text']);
         const ko = path.join(dir, 'hostile_text.ko');
         assert.equal(modinfo('description', ko), HOSTILE_DESCRIPTION);
         assert.equal(modinfo('author', ko), HOSTILE_AUTHOR);

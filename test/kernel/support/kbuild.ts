@@ -1,7 +1,9 @@
 /** Building generated projects with kbuild and judging the build log. */
+import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runCli } from '../../support/cli.js';
 import { exec, execOk, type ExecResult } from './exec.js';
 
 /**
@@ -33,4 +35,17 @@ export function modinfo(field: string, ko: string): string {
 
 export function make(dir: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ExecResult {
   return exec('make', ['-C', dir, ...args], { env });
+}
+
+/** Runs the generator (the bin, no terminal) with --yes in `dir`, or in a new folder; returns the folder. */
+export function generate(args: readonly string[], dir = mkdtempSync(path.join(tmpdir(), 'kmod-gen-'))): string {
+  const r = runCli(dir, [...args, '--yes']);
+  assert.equal(r.status, 0, `generator-kmod ${args.join(' ')} failed:\n${r.stderr}`);
+  return dir;
+}
+
+/** No warning or error in a W=1 C=1 log, and sparse really checked each module. */
+export function assertCleanBuild(log: string, modules: readonly string[]): void {
+  assert.deepEqual(badLines(log), [], `build not clean:\n${log}`);
+  for (const m of modules) assert.match(log, new RegExp(`CHECK .*/${m}\\.c`), `sparse ran on ${m}.c (C=1)`);
 }

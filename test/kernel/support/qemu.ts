@@ -107,3 +107,10 @@ export function parseConsole(log: string): BootResult {
 export function kernelTrouble(text: string): string[] {
   return text.split('\n').filter((l) => /\bOops\b|\bBUG:|WARNING:|Call Trace|Kernel panic|general protection/.test(l));
 }
+
+/** The step of that name; fails with the whole console log when it did not run. */
+export function stepOf(result: BootResult, name: string): Step {
+  const step = result.steps.get(name);
+  if (!step) throw new Error(`scenario step ${name} did not run; console:\n${result.log}`);
+  return step;
+}
