@@ -144,6 +144,26 @@ step classic_unload rmmod ${CLASSIC}
     });
   }
 
+  describe('longest allowed names (55 characters)', () => {
+    const long = (c: string) => c.repeat(55);
+    const names = [long('a'), long('b'), long('c')];
+    const dir = generate(['--name', names[0] as string]);
+    generate(['chardev', '--name', names[1] as string, '--minors', '64'], dir);
+    generate(['chardev', '--name', names[2] as string, '--flavor', 'misc'], dir);
+    it('pass checkpatch --strict', () => {
+      const files = [...names.map((n) => `${n}.c`), `${names[1]}_ioctl.h`, `${names[2]}_ioctl.h`];
+      const r = checkpatch(env.checkpatch, dir, files);
+      assert.ok(r.clean, r.report);
+    });
+    for (const kernel of env.kernels) {
+      it(`build with W=1 C=1 and no warning on ${kernel.line}`, () => {
+        const copy = copyProject(dir, `long-${kernel.line}`);
+        const r = strictBuild(copy, [`KDIR=${kernel.kdir}`]);
+        assertCleanBuild(r.stdout + r.stderr, names);
+      });
+    }
+  });
+
   describe('DKMS', () => {
     it('hello + both char devices: add, build, install, status, remove for every kernel', () => {
       dkmsLifecycle(source, { name: 'hello', version: '0.1.0', modules: MODULES }, env.kernels);

@@ -1,12 +1,20 @@
-/** yeoman-test runs of the app generator, with the options a user would give. */
+/** yeoman-test runs of the generators, with the options a user would give. */
 import helpers from 'yeoman-test';
-import { APP_GENERATOR } from './paths.js';
+import { APP_GENERATOR, CHARDEV_GENERATOR } from './paths.js';
 
 /**
  * yeoman-test passes force: true by default; a user does not, so it is off
  * unless a test asks for it.
  */
-export function runApp(options: Record<string, unknown> = {}, dir?: string) {
-  const context = helpers.run(APP_GENERATOR).withOptions({ force: false, ...options } as never);
+function run(generator: string, options: Record<string, unknown>, dir?: string) {
+  const context = helpers.run(generator).withOptions({ force: false, ...options } as never);
   return dir === undefined ? context : context.cd(dir);
+}
+
+export function runApp(options: Record<string, unknown> = {}, dir?: string) {
+  return run(APP_GENERATOR, options, dir);
+}
+
+export function runChardev(options: Record<string, unknown> = {}, dir?: string) {
+  return run(CHARDEV_GENERATOR, options, dir);
 }

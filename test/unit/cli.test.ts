@@ -7,7 +7,8 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { PROJECT_QUESTIONS } from '../../generators/lib/questions.js';
+import { CHARDEV_QUESTIONS } from '../../generators/chardev/index.js';
+import { PROJECT_QUESTIONS, optionName } from '../../generators/lib/questions.js';
 import { runCli } from '../support/cli.js';
 
 function tmp(prefix: string): string {
@@ -29,6 +30,22 @@ describe('generator-kmod (bin)', () => {
     for (const q of PROJECT_QUESTIONS) assert.match(r.stdout, new RegExp(`--${q.name}\\b`));
     assert.match(r.stdout, /-y,\s+--yes/);
     assert.match(r.stdout, /--force/);
+  });
+
+  it('chardev --help lists its own options and the project ones', () => {
+    const r = runCli(tmp('kmod-help-'), ['chardev', '--help']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /yo kmod:chardev/);
+    for (const q of [...PROJECT_QUESTIONS, ...CHARDEV_QUESTIONS]) assert.match(r.stdout, new RegExp(`--${optionName(q)}\\b`));
+  });
+
+  it('chardev runs as a sub-command and adds to the project', () => {
+    const dir = tmp('kmod-cli-chr-');
+    assert.equal(runCli(dir, ['--yes']).status, 0);
+    const r = runCli(dir, ['chardev', '--yes', '--name', 'cli_chr', '--flavor', 'misc']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(readdirSync(dir).includes('cli_chr.c'));
+    assert.match(readFileSync(path.join(dir, 'Kbuild'), 'utf8'), /obj-m \+= hello\.o\nobj-m \+= cli_chr\.o/);
   });
 
   it('an invalid name exits non-zero with what is allowed, and writes nothing', () => {
