@@ -110,15 +110,13 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
         if (ok !== true) throw new UsageError(`default for --${optionName(q)} is not valid (${ok}); give --${optionName(q)}`);
       }
       if (value === undefined) {
-        const question = q.choices
-          ? { type: 'list' as const, name: q.name, message: q.message, choices: [...q.choices], default: defaultOf(q) }
-          : { type: 'input' as const, name: q.name, message: q.message, default: defaultOf(q), validate: q.validate };
-        const prompted = await this.prompt([question] as unknown as PromptQuestions);
-        value = String(prompted[q.name]);
+        const prompted = await this.prompt([promptFor(q, defaultOf(q))] as unknown as PromptQuestions);
+        const answer: unknown = prompted[q.name];
+        value = Array.isArray(answer) ? answer.join(',') : String(answer);
         const ok = q.validate(value);
         if (ok !== true) throw new UsageError(ok);
       }
-      this.answers[q.name] = value;
+      this.answers[q.name] = q.normalize ? q.normalize(value) : value;
     }
   }
 
@@ -204,4 +202,15 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
     }
     this.config.set('files', recorded);
   }
+}
+
+/** The inquirer question for one of ours: a checkbox, a list or free input. */
+function promptFor(q: Question, defaultValue: string): Record<string, unknown> {
+  if (q.choices && q.multiple) {
+    const selected = new Set(defaultValue.split(','));
+    const choices = q.choices.map((c) => ({ ...c, checked: selected.has(c.value) }));
+    return { type: 'checkbox', name: q.name, message: q.message, choices };
+  }
+  if (q.choices) return { type: 'list', name: q.name, message: q.message, choices: [...q.choices], default: defaultValue };
+  return { type: 'input', name: q.name, message: q.message, default: defaultValue, validate: q.validate };
 }

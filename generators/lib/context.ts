@@ -4,9 +4,9 @@
  * do not rename or remove.
  */
 import { cComment, cCommentLines, cString, hashComment, makeRecipeArg, markdownText, shellDoubleQuote, shellQuote } from './escape.js';
-import { cDefine } from './cformat.js';
+import { cCall, cDefine } from './cformat.js';
 import { uapiSpdx } from './licenses.js';
-import { licenseOf, type ModuleEntry, type ProjectAnswers } from './project.js';
+import { builtModules, licenseOf, type ModuleEntry, type ProjectAnswers } from './project.js';
 import { upperIdent } from './naming.js';
 
 export interface TemplateContext {
@@ -27,10 +27,12 @@ export interface TemplateContext {
   year: number;
   /** Every module of the project, in build order. */
   modules: readonly ModuleEntry[];
+  /** Every .ko the project builds, in order (a platform driver adds its test device). */
+  kos: readonly string[];
   /** The module this template is rendered for (module templates only; else the first module). */
   module: ModuleEntry;
   /** Escaping helpers, one per target language. */
-  c: { string: typeof cString; comment: typeof cComment; commentLines: typeof cCommentLines; define: typeof cDefine };
+  c: { string: typeof cString; comment: typeof cComment; commentLines: typeof cCommentLines; define: typeof cDefine; call: typeof cCall };
   sh: { quote: typeof shellQuote; dquote: typeof shellDoubleQuote; comment: typeof hashComment };
   make: { recipeArg: typeof makeRecipeArg; comment: typeof hashComment };
   md: { text: typeof markdownText };
@@ -54,8 +56,9 @@ export function templateContext(
     moduleLicense: license.moduleLicense,
     year: now.getFullYear(),
     modules,
+    kos: modules.flatMap(builtModules),
     module,
-    c: { string: cString, comment: cComment, commentLines: cCommentLines, define: cDefine },
+    c: { string: cString, comment: cComment, commentLines: cCommentLines, define: cDefine, call: cCall },
     sh: { quote: shellQuote, dquote: shellDoubleQuote, comment: hashComment },
     make: { recipeArg: makeRecipeArg, comment: hashComment },
     md: { text: markdownText },

@@ -6,6 +6,7 @@
 import { KmodGenerator, UsageError, type KmodOptions } from './base-generator.js';
 import { savedModules, type ModuleEntry, type ModuleKind, type ModuleSettings, type ProjectAnswers } from './project.js';
 import { PROJECT_ONLY_QUESTIONS, moduleQuestions, optionName, type Question } from './questions.js';
+import type { Validation } from './validate.js';
 
 export abstract class ModuleGenerator extends KmodGenerator {
   /** Generator name: its templates/<generator>/ folder and its namespace kmod:<generator>. */
@@ -17,9 +18,15 @@ export abstract class ModuleGenerator extends KmodGenerator {
   private moduleEntry?: ModuleEntry;
   private project?: ProjectAnswers;
 
-  constructor(args: string[], options: KmodOptions, defaultName: string, defaultDescription: (name: string) => string) {
+  constructor(
+    args: string[],
+    options: KmodOptions,
+    defaultName: string,
+    defaultDescription: (name: string) => string,
+    validateName?: (value: string) => Validation,
+  ) {
     super(args, options);
-    this.nameQuestions = moduleQuestions(defaultName, defaultDescription);
+    this.nameQuestions = moduleQuestions(defaultName, defaultDescription, validateName);
     this.declareQuestionOptions([...this.nameQuestions, ...PROJECT_ONLY_QUESTIONS]);
   }
 

@@ -65,3 +65,11 @@ export function savedModules(config: Partial<ProjectConfig>): ModuleEntry[] {
     settings: m.settings ?? {},
   }));
 }
+
+/**
+ * The kernel modules (.ko names) an entry builds: a platform driver comes
+ * with its test-only companion that instantiates a matching device.
+ */
+export function builtModules(entry: ModuleEntry): string[] {
+  return entry.kind === 'platform' ? [entry.name, `${entry.name}_testdev`] : [entry.name];
+}

@@ -22,11 +22,15 @@ export interface Question {
   description: string;
   /** Fixed set of values: a list prompt instead of free input. */
   choices?: readonly { value: string; name: string }[];
+  /** With choices: any subset, comma-separated on the command line ("none" for none), a checkbox prompt. */
+  multiple?: boolean;
   /** Default, from the context and the answers given so far. */
   default(ctx: QuestionContext, answers: Readonly<Record<string, string>>): string;
   validate(value: string): Validation;
   /** Asked only when this holds for the answers so far (e.g. minors for a classic char device). */
   when?(answers: Readonly<Record<string, string>>): boolean;
+  /** Canonical form of a valid answer, as saved (e.g. a sorted feature list). */
+  normalize?(value: string): string;
   /** Why an option that does not apply is refused. */
   notApplicable?: string;
 }
@@ -38,14 +42,18 @@ export function optionName(q: Question): string {
 export const FALLBACK_AUTHOR = 'Your Name <you@example.com>';
 
 /** The module name and description questions, with the defaults of one kind of module. */
-export function moduleQuestions(defaultName: string, defaultDescription: (name: string) => string): Question[] {
+export function moduleQuestions(
+  defaultName: string,
+  defaultDescription: (name: string) => string,
+  validateName: (value: string) => Validation = (v) => validateModuleName(v),
+): Question[] {
   return [
     {
       name: 'name',
       message: 'Module name (lower-case C identifier)',
       description: `Module name: lower-case C identifier, at most 55 characters (default: ${defaultName})`,
       default: () => defaultName,
-      validate: (v) => validateModuleName(v),
+      validate: validateName,
     },
     {
       name: 'description',

@@ -84,3 +84,34 @@ export function validateIoctlMagic(value: string): Validation {
   if (!/^0x[0-9a-fA-F]{1,2}$/.test(value) || Number(value) === 0) return `ioctl magic '${value}' is not allowed: ${allowed}`;
   return true;
 }
+
+/** platform_device_id names are char[PLATFORM_NAME_SIZE] = 20 bytes including the NUL. */
+export const PLATFORM_NAME_MAX = 19;
+
+export function validatePlatformName(value: string): Validation {
+  const base = validateModuleName(value, 'platform driver name');
+  if (base !== true) return base;
+  if (value.length > PLATFORM_NAME_MAX) {
+    return `platform driver name '${value}' is ${value.length} characters long: platform device names are limited to ${PLATFORM_NAME_MAX} (PLATFORM_NAME_SIZE)`;
+  }
+  return true;
+}
+
+/** A device-tree compatible string "vendor,device" (lower case, as in the kernel's bindings). */
+export function validateCompatible(value: string): Validation {
+  const allowed =
+    "compatible must be 'vendor,device': lower-case letters, digits and '-' (the device part may " +
+    "also use '.', '_', '+'), at most 100 characters, e.g. acme,widget";
+  if (value.length > 100 || !/^[a-z0-9][a-z0-9-]*,[a-z0-9][a-z0-9._+-]*$/.test(value)) {
+    return `compatible '${value}' is not allowed: ${allowed}`;
+  }
+  return true;
+}
+
+/** A comma-separated subset of `choices`, or "none" (or nothing) for the empty set. */
+export function validateSubset(value: string, what: string, choices: readonly string[]): Validation {
+  const items = value.split(',').map((s) => s.trim()).filter((s) => s && s !== 'none');
+  const unknown = items.filter((i) => !choices.includes(i));
+  if (unknown.length === 0) return true;
+  return `${what} '${unknown.join(',')}' not known: give a comma-separated list of ${choices.join(', ')}, or none`;
+}
