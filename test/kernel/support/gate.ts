@@ -21,6 +21,8 @@ const TOOLS: [string, string][] = [
   ['qemu-system-x86_64', 'qemu-system-x86'],
   ['cpio', 'cpio'],
   ['gzip', 'gzip'],
+  ['dtc', 'device-tree-compiler'],
+  ['fdtget', 'device-tree-compiler'],
 ];
 
 export interface KernelEnv {
