@@ -4,3 +4,4 @@ import { fileURLToPath } from 'node:url';
 export const APP_GENERATOR = fileURLToPath(new URL('../../generators/app/index.js', import.meta.url));
 export const BIN = fileURLToPath(new URL('../../generators/cli.js', import.meta.url));
 export const CHARDEV_GENERATOR = fileURLToPath(new URL('../../generators/chardev/index.js', import.meta.url));
+export const PLATFORM_GENERATOR = fileURLToPath(new URL('../../generators/platform/index.js', import.meta.url));

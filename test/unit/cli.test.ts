@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CHARDEV_QUESTIONS } from '../../generators/chardev/index.js';
+import { PLATFORM_QUESTIONS } from '../../generators/platform/index.js';
 import { PROJECT_QUESTIONS, optionName } from '../../generators/lib/questions.js';
 import { runCli } from '../support/cli.js';
 
@@ -32,12 +33,14 @@ describe('generator-kmod (bin)', () => {
     assert.match(r.stdout, /--force/);
   });
 
-  it('chardev --help lists its own options and the project ones', () => {
-    const r = runCli(tmp('kmod-help-'), ['chardev', '--help']);
-    assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stdout, /yo kmod:chardev/);
-    for (const q of [...PROJECT_QUESTIONS, ...CHARDEV_QUESTIONS]) assert.match(r.stdout, new RegExp(`--${optionName(q)}\\b`));
-  });
+  for (const [sub, questions] of [['chardev', CHARDEV_QUESTIONS], ['platform', PLATFORM_QUESTIONS]] as const) {
+    it(`${sub} --help lists its own options and the project ones`, () => {
+      const r = runCli(tmp('kmod-help-'), [sub, '--help']);
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, new RegExp(`yo kmod:${sub}`));
+      for (const q of [...PROJECT_QUESTIONS, ...questions]) assert.match(r.stdout, new RegExp(`--${optionName(q)}\\b`));
+    });
+  }
 
   it('chardev runs as a sub-command and adds to the project', () => {
     const dir = tmp('kmod-cli-chr-');

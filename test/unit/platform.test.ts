@@ -1,0 +1,131 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { result } from 'yeoman-test';
+import { PLATFORM_FEATURES, normalizeFeatures } from '../../generators/platform/index.js';
+import { runApp, runPlatform } from '../support/run-app.js';
+
+const FEATURES = PLATFORM_FEATURES.map((f) => f.value);
+
+/** What each optional part must (and, when off, must not) put into the generated files. */
+const MARKERS: Record<string, { driver: RegExp[]; testdev: RegExp[]; dtso: RegExp[] }> = {
+  mmio: {
+    driver: [/devm_platform_ioremap_resource\(pdev, 0\)/, /void __iomem \*base;/, /#include <linux\/io\.h>/],
+    testdev: [/DEFINE_RES_MEM\(mmio_base, 0x1000\)/, /module_param\(mmio_base, ulong, 0444\)/],
+    dtso: [/reg = <0x0 0xfe000000 0x1000>;/],
+  },
+  irq: {
+    driver: [/devm_request_irq\(dev, priv->irq, /, /platform_get_irq\(pdev, 0\)/, /static irqreturn_t /],
+    testdev: [/DEFINE_RES_IRQ\(irq\)/],
+    dtso: [/interrupts-extended/],
+  },
+  sysfs: { driver: [/static DEVICE_ATTR_RW\(value\);/, /\.dev_groups = /, /sysfs_emit/], testdev: [], dtso: [] },
+  pm: { driver: [/DEFINE_SIMPLE_DEV_PM_OPS\(/, /\.pm = pm_sleep_ptr\(/], testdev: [], dtso: [] },
+};
+
+function subsets<T>(items: readonly T[]): T[][] {
+  return items.reduce<T[][]>((acc, item) => [...acc, ...acc.map((s) => [...s, item])], [[]]);
+}
+
+describe('yo kmod:platform: every combination of optional parts', () => {
+  for (const chosen of subsets(FEATURES)) {
+    const features = chosen.length ? chosen.join(',') : 'none';
+    it(`--features ${features}`, async () => {
+      await runPlatform({ yes: true, name: 'pd', features });
+      const driver = readFileSync(path.join(result.cwd, 'pd.c'), 'utf8');
+      const testdev = readFileSync(path.join(result.cwd, 'pd_testdev.c'), 'utf8');
+      const dtso = readFileSync(path.join(result.cwd, 'dts/pd.dtso'), 'utf8');
+      for (const f of FEATURES) {
+        const on = chosen.includes(f);
+        const m = MARKERS[f];
+        assert.ok(m);
+        for (const re of m.driver) assert.equal(re.test(driver), on, `${f} ${on ? 'missing' : 'present'} in driver: ${re}`);
+        for (const re of m.testdev) assert.equal(re.test(testdev), on, `${f} in testdev: ${re}`);
+        for (const re of m.dtso) assert.equal(re.test(dtso), on, `${f} in overlay: ${re}`);
+      }
+      // Always there, whatever the options.
+      assert.match(driver, /\.remove = KMOD_PLATFORM_REMOVE\(pd_remove\),/);
+      assert.match(driver, /MODULE_DEVICE_TABLE\(of, pd_of_match\);/);
+      assert.match(driver, /MODULE_DEVICE_TABLE\(platform, pd_id_table\);/);
+      assert.match(driver, /module_platform_driver\(pd_driver\);/);
+      assert.match(driver, /devm_kzalloc\(dev, sizeof\(\*priv\), GFP_KERNEL\)/);
+      assert.doesNotMatch(driver, /LINUX_VERSION_CODE|remove_new/);
+      assert.match(testdev, /TEST ONLY/);
+      const probe = driver.slice(driver.indexOf('static int pd_probe('), driver.indexOf('static void pd_remove('));
+      assert.equal(/int ret;/.test(probe), chosen.includes('irq'), 'probe declares ret only when it uses it');
+    });
+  }
+});
+
+describe('yo kmod:platform options and project', () => {
+  it('defaults: all parts, compatible kmod,<name>, the project around it', async () => {
+    await runPlatform({ yes: true, name: 'my_dev' });
+    result.assertFile(['my_dev.c', 'my_dev_testdev.c', 'dts/my_dev.dtso', 'Kbuild', 'Makefile', 'dkms.conf', 'README.md', 'kmod_compat.h']);
+    result.assertFileContent('my_dev.c', '{ .compatible = "kmod,my-dev" },');
+    result.assertFileContent('my_dev.c', '{ "my_dev" },');
+    result.assertFileContent('dts/my_dev.dtso', 'compatible = "kmod,my-dev";');
+    result.assertFileContent('Kbuild', /^obj-m \+= my_dev\.o\nobj-m \+= my_dev_testdev\.o$/m);
+    result.assertFileContent('dkms.conf', /^BUILT_MODULE_NAME\[1\]="my_dev_testdev"$/m);
+    result.assertFileContent('Makefile', /^DTBOS := dts\/my_dev\.dtbo$/m);
+    result.assertFileContent('README.md', 'compatible = "kmod,my-dev";');
+    const rc = JSON.parse(readFileSync(path.join(result.cwd, '.yo-rc.json'), 'utf8'))['generator-kmod'];
+    assert.deepEqual(rc.modules[0].settings, { compatible: 'kmod,my-dev', features: 'mmio,irq,sysfs,pm' });
+  });
+
+  it('--compatible reaches the OF table, the overlay and the README', async () => {
+    await runPlatform({ yes: true, name: 'pd', compatible: 'acme,widget-2.0' });
+    result.assertFileContent('pd.c', '{ .compatible = "acme,widget-2.0" },');
+    result.assertFileContent('dts/pd.dtso', 'compatible = "acme,widget-2.0";');
+  });
+
+  it('features are saved in canonical order', () => {
+    assert.equal(normalizeFeatures('pm,mmio,mmio'), 'mmio,pm');
+    assert.equal(normalizeFeatures(''), 'none');
+    assert.equal(normalizeFeatures('none'), 'none');
+  });
+
+  it('takes the answers from the prompts (checkbox for the parts)', async () => {
+    await runPlatform().withAnswers({
+      name: 'asked',
+      description: 'Asked',
+      author: 'A <a@b.c>',
+      license: 'GPL-2.0-only',
+      version: '1.0',
+      compatible: 'acme,asked',
+      features: ['irq', 'pm'],
+    });
+    result.assertFileContent('asked.c', 'devm_request_irq');
+    result.assertNoFileContent('asked.c', 'devm_platform_ioremap_resource');
+    result.assertFileContent('asked.c', '{ .compatible = "acme,asked" },');
+  });
+
+  it('is added to an existing project next to hello, and a second run changes nothing', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmod-plat-'));
+    await runApp({ yes: true }, dir);
+    await runPlatform({ yes: true, name: 'pd' }, dir);
+    const kbuild = readFileSync(path.join(dir, 'Kbuild'), 'utf8');
+    assert.match(kbuild, /^obj-m \+= hello\.o\nobj-m \+= pd\.o\nobj-m \+= pd_testdev\.o$/m);
+    await runPlatform({ yes: true, name: 'pd' }, dir);
+    assert.equal(readFileSync(path.join(dir, 'Kbuild'), 'utf8'), kbuild);
+  });
+});
+
+describe('yo kmod:platform refuses invalid input and writes nothing', () => {
+  const cases: [Record<string, string>, RegExp][] = [
+    [{ name: 'x'.repeat(20) }, /--name: .*20 characters long: platform device names are limited to 19 \(PLATFORM_NAME_SIZE\)/],
+    [{ name: 'Bad' }, /--name: .*lower-case C identifier/],
+    [{ compatible: 'nocomma' }, /--compatible: compatible 'nocomma' is not allowed: compatible must be 'vendor,device'/],
+    [{ compatible: 'Acme,x' }, /--compatible: .*lower-case/],
+    [{ compatible: 'acme,"x"' }, /--compatible: .*not allowed/],
+    [{ features: 'mmio,dma' }, /--features: feature 'dma' not known: .*mmio, irq, sysfs, pm, or none/],
+  ];
+  for (const [options, message] of cases) {
+    it(JSON.stringify(options), async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'kmod-plat-bad-'));
+      await assert.rejects(runPlatform({ yes: true, ...options }, dir), message);
+      assert.deepEqual(readdirSync(dir), []);
+    });
+  }
+});
