@@ -4,14 +4,14 @@
  * project state in .yo-rc.json, and rendering through the template chain
  * with the no-clobber rule.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Generator, { type BaseOptions, type PromptQuestions } from 'yeoman-generator';
 import { templateContext } from './context.js';
 import { outputPathFor } from './naming.js';
 import { savedModules, withModule, type ModuleEntry, type ProjectAnswers, type ProjectConfig } from './project.js';
 import { optionName, type Question, type QuestionContext } from './questions.js';
-import { listTemplates, renderTemplate, templateFolders, type TemplateSet } from './templates.js';
+import { BUILTIN_TEMPLATES, listTemplates, renderTemplate, templateFolders, userTemplateRoots, type TemplateSet } from './templates.js';
 import { decideWrite, sha256, type WriteDecision } from './writer.js';
 
 /** An error caused by the user's input: reported as a message, without a stack trace. */
@@ -41,11 +41,19 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
     // No package manager step (a kernel module project has no package.json);
     // sub-generators inherit their tasks from ModuleGenerator.
     super(args, options, { customInstallTask: true, inheritTasks: true });
+    // --help appends templates/USAGE (one folder above the source root): how to customise.
+    this.sourceRoot(path.join(BUILTIN_TEMPLATES, 'app'));
     this.option('yes', {
       type: Boolean,
       alias: 'y',
       description: 'Accept the default (or saved) answer for every question not given as an option; never prompt',
       default: false,
+    });
+    this.option('templates', {
+      type: String,
+      description:
+        'Folder of your own templates, first in the lookup (saved in .yo-rc.json); then .kmod/templates/, ' +
+        '$XDG_CONFIG_HOME/generator-kmod/templates/, the built-ins. "generator-kmod eject" copies the built-ins to edit',
     });
     this.option('force', {
       type: Boolean,
@@ -146,7 +154,7 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
     modules: readonly ModuleEntry[],
     module: ModuleEntry,
   ): RenderedFile[] {
-    const folders = templateFolders(generator);
+    const folders = templateFolders(generator, this.userTemplateRoots());
     const own = folders.filter((f) => path.basename(f) === generator);
     const data = templateContext(project, modules, module);
     const render = (set: TemplateSet, from: readonly string[]): RenderedFile[] => {
@@ -154,6 +162,26 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
       return rels.map((rel) => ({ path: outputPathFor(rel, module.name), contents: renderTemplate(folders, rel, data) }));
     };
     return [...render('module', own), ...render('project', folders)];
+  }
+
+  /**
+   * The user's template roots, in lookup order: --templates (or the folder
+   * saved by an earlier run), the project's .kmod/templates, the per-user one.
+   */
+  protected userTemplateRoots(): string[] {
+    const given = this.options.templates ?? this.projectConfig.templates;
+    const dir = given === undefined ? undefined : String(given);
+    if (dir !== undefined) {
+      const abs = path.resolve(this.destinationRoot(), dir);
+      let isDir = false;
+      try {
+        isDir = statSync(abs).isDirectory();
+      } catch {
+        isDir = false;
+      }
+      if (!isDir) throw new UsageError(`--templates: no template folder at ${abs}`);
+    }
+    return userTemplateRoots(this.destinationRoot(), dir);
   }
 
   /** Saves the project and its modules in .yo-rc.json and writes the files of `module` and the project. */
@@ -167,6 +195,7 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
     // Render everything before anything is written: a failing template leaves the project as it was.
     const files = this.renderFiles(generator, project, modules, module);
     this.config.set({ ...project, modules });
+    if (this.options.templates !== undefined) this.config.set('templates', String(this.options.templates));
     this.writeFiles(files);
   }
 

@@ -33,6 +33,8 @@ export interface ProjectConfig extends ProjectAnswers {
   modules: ModuleEntry[];
   /** sha256 of each generated file as last written, by path relative to the project. */
   files: Record<string, string>;
+  /** --templates folder, relative to the project (or absolute), when one was given. */
+  templates?: string;
 }
 
 export function licenseOf(answers: ProjectAnswers): License {
