@@ -159,7 +159,10 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
     const data = templateContext(project, modules, module);
     const render = (set: TemplateSet, from: readonly string[]): RenderedFile[] => {
       const rels = [...new Set(from.flatMap((f) => listTemplates(f, set)))];
-      return rels.map((rel) => ({ path: outputPathFor(rel, module.name), contents: renderTemplate(folders, rel, data) }));
+      // A template that renders to nothing (an optional file that is switched off) is not written.
+      return rels
+        .map((rel) => ({ path: outputPathFor(rel, module.name), contents: renderTemplate(folders, rel, data) }))
+        .filter((file) => file.contents.trim() !== '');
     };
     return [...render('module', own), ...render('project', folders)];
   }

@@ -17,6 +17,8 @@ export interface TemplateContext {
   description: string;
   author: string;
   version: string;
+  /** CI workflow choice: 'none' or 'github'. */
+  ci: string;
   /** SPDX license expression for SPDX-License-Identifier lines. */
   spdx: string;
   /** SPDX expression for UAPI headers (GPL with the Linux-syscall-note). */
@@ -51,6 +53,7 @@ export function templateContext(
     description: answers.description,
     author: answers.author,
     version: answers.version,
+    ci: answers.ci ?? 'none',
     spdx: license.spdx,
     uapiSpdx: uapiSpdx(license.spdx),
     moduleLicense: license.moduleLicense,

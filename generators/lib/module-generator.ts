@@ -58,26 +58,24 @@ export abstract class ModuleGenerator extends KmodGenerator {
       if (value !== undefined) settings[q.name] = value;
     }
     this.moduleEntry = { name, kind: this.kind, description, settings };
-    if (existing) {
-      const cfg = this.projectConfig;
-      this.project = {
-        name: String(cfg.name),
-        description: String(cfg.description),
-        author: String(cfg.author),
-        license: String(cfg.license),
-        version: String(cfg.version),
-      };
-      // Project-wide options still apply when given: they change the whole project.
-      for (const q of PROJECT_ONLY_QUESTIONS) {
-        const raw = this.options[optionName(q)];
-        if (raw === undefined) continue;
+    // Project answers: saved ones for an existing project (an option given now
+    // changes the whole project), the answers just given for a new one.
+    const cfg = this.projectConfig as Record<string, unknown>;
+    const project: Record<string, string> = existing
+      ? { name: String(cfg.name), description: String(cfg.description) }
+      : { name, description };
+    for (const q of PROJECT_ONLY_QUESTIONS) {
+      const raw = this.options[optionName(q)];
+      if (existing && raw !== undefined) {
         const ok = q.validate(String(raw));
         if (ok !== true) throw new UsageError(`--${optionName(q)}: ${ok}`);
-        (this.project as unknown as Record<string, string>)[q.name] = String(raw);
       }
-    } else {
-      this.project = { name, description, author: String(a.author), license: String(a.license), version: String(a.version) };
+      const saved = cfg[q.name];
+      project[q.name] = existing
+        ? String(raw ?? (saved === undefined ? q.default({}, {}) : saved))
+        : String(a[q.name]);
     }
+    this.project = project as unknown as ProjectAnswers;
   }
 
   writing(): void {

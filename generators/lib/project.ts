@@ -27,6 +27,8 @@ export interface ProjectAnswers {
   author: string;
   license: string;
   version: string;
+  /** CI workflow for the generated repository: 'none' or 'github'. */
+  ci: string;
 }
 
 export interface ProjectConfig extends ProjectAnswers {

@@ -89,6 +89,17 @@ export const PROJECT_ONLY_QUESTIONS: readonly Question[] = [
     default: () => '0.1.0',
     validate: validateVersion,
   },
+  {
+    name: 'ci',
+    message: 'CI workflow for the generated repository',
+    description: "CI workflow that builds against distribution kernel headers: 'github' or 'none' (default: none)",
+    choices: [
+      { value: 'none', name: 'none' },
+      { value: 'github', name: 'github: .github/workflows/build.yml (Debian headers, W=1, sparse)' },
+    ],
+    default: () => 'none',
+    validate: (v) => v === 'none' || v === 'github' || `ci '${v}' is not allowed: use 'github' or 'none'`,
+  },
 ];
 
 /** yo kmod: the hello module's questions and the project's. */

@@ -21,7 +21,7 @@ packages=(
   linux-headers-amd64 linux-image-amd64
   linux-headers-6.12-amd64 linux-image-6.12-amd64
   linux-source-6.12
-  dkms sparse qemu-system-x86 busybox-static device-tree-compiler
+  dkms sparse qemu-system-x86 busybox-static device-tree-compiler openssl
 )
 apt-get install -y -q --no-install-recommends "${packages[@]}"
 

@@ -8,7 +8,10 @@ import { LICENSES } from '../../generators/lib/licenses.js';
 import { HOSTILE_AUTHOR, HOSTILE_DESCRIPTION } from '../support/hostile.js';
 import { runApp } from '../support/run-app.js';
 
-const PROJECT_FILES = ['hello.c', 'kmod_compat.h', 'Kbuild', 'Makefile', 'dkms.conf', '.gitignore', 'README.md', '.yo-rc.json'];
+const PROJECT_FILES = [
+  'hello.c', 'kmod_compat.h', 'Kbuild', 'Makefile', 'dkms.conf', '.gitignore', 'README.md', '.yo-rc.json',
+  '.clang-format', '.clangd', '.editorconfig', 'scripts/doctor.sh', 'scripts/compile-commands.sh',
+];
 
 function yoRc(dir: string): Record<string, unknown> {
   return JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8'))['generator-kmod'];
@@ -28,7 +31,7 @@ describe('yo kmod --yes (defaults)', () => {
     result.assertFileContent('hello.c', /module_param_cb\(repeat, &repeat_ops, &repeat, 0644\);/);
     result.assertFileContent('Kbuild', /^obj-m \+= hello\.o$/m);
     result.assertFileContent('Makefile', /^KDIR \?= \/lib\/modules\/\$\(KERNELRELEASE\)\/build$/m);
-    result.assertFileContent('Makefile', /^KBUILD := \$\(MAKE\) -C '\$\(KDIR\)' M='\$\(CURDIR\)'$/m);
+    result.assertFileContent('Makefile', /^KBUILD := \$\(MAKE\) -C '\$\(KDIR\)' M='\$\(CURDIR\)' /m);
     result.assertFileContent('dkms.conf', /^PACKAGE_NAME="hello"$/m);
     result.assertFileContent('dkms.conf', /^BUILT_MODULE_NAME\[0\]="hello"$/m);
     result.assertNoFileContent('Makefile', /EXTRA_CFLAGS|\$\(PWD\)/);
@@ -45,6 +48,7 @@ describe('yo kmod --yes (defaults)', () => {
         author: 'A <a@b.c>',
         license: 'GPL-2.0-only',
         version: '0.1.0',
+        ci: 'none',
         modules: [{ name: 'hello', kind: 'hello', description: 'Example out-of-tree kernel module', settings: {} }],
         files: undefined,
       },
@@ -191,5 +195,34 @@ describe('yo kmod re-run', () => {
     await generate(dir);
     assert.equal(readFileSync(path.join(dir, 'Makefile'), 'utf8'), 'all:\n\techo mine\n');
     assert.ok(existsSync(path.join(dir, 'hello.c')));
+  });
+});
+
+describe('yo kmod build-environment files', () => {
+  it('writes the editor and tool files, and no CI workflow by default', async () => {
+    await runApp({ yes: true });
+    result.assertFileContent('.clang-format', /^UseTab: Always$/m);
+    result.assertFileContent('.clang-format', /^IndentWidth: 8$/m);
+    result.assertFileContent('.clangd', /- -mrecord-mcount/);
+    result.assertFileContent('.editorconfig', /\[\*\.\{c,h,dts,dtsi,dtso\}\]\nindent_style = tab/);
+    result.assertFileContent('scripts/doctor.sh', /^#!\/bin\/sh$/m);
+    result.assertNoFile('.github/workflows/build.yml');
+    for (const target of ['load', 'unload', 'reload', 'check', 'compile_commands.json', 'format', 'sign', 'doctor', 'dkms-install', 'dkms-remove', 'help']) {
+      result.assertFileContent('Makefile', new RegExp(`^${target.replace('.', '\\.')}:`, 'm'));
+      result.assertFileContent('Makefile', new RegExp(`@echo '  (\\S+, )*${target.replace('.', '\\.')}[ ,]`));
+    }
+  });
+
+  it('--ci github adds a workflow that builds against Debian headers', async () => {
+    await runApp({ yes: true, ci: 'github' });
+    result.assertFileContent('.github/workflows/build.yml', 'container: debian:bookworm');
+    result.assertFileContent('.github/workflows/build.yml', 'make check KDIR="$kdir"');
+    result.assertFileContent('README.md', '.github/workflows/build.yml');
+  });
+
+  it('refuses an unknown CI', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmod-ci-'));
+    await assert.rejects(runApp({ yes: true, ci: 'gitlab' }, dir), /--ci: ci 'gitlab' is not allowed: use 'github' or 'none'/);
+    assert.deepEqual(readdirSync(dir), []);
   });
 });

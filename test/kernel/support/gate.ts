@@ -22,6 +22,7 @@ const TOOLS: [string, string][] = [
   ['cpio', 'cpio'],
   ['gzip', 'gzip'],
   ['dtc', 'device-tree-compiler'],
+  ['openssl', 'openssl'],
   ['fdtget', 'device-tree-compiler'],
 ];
 
