@@ -12,7 +12,7 @@ import { outputPathFor } from './naming.js';
 import { savedModules, withModule, type ModuleEntry, type ProjectAnswers, type ProjectConfig } from './project.js';
 import { optionName, type Question, type QuestionContext } from './questions.js';
 import { BUILTIN_TEMPLATES, listTemplates, renderTemplate, templateFolders, userTemplateRoots, type TemplateSet } from './templates.js';
-import { decideWrite, sha256, type WriteDecision } from './writer.js';
+import { decideWrite, sha256 } from './writer.js';
 
 /** An error caused by the user's input: reported as a message, without a stack trace. */
 export class UsageError extends Error {
@@ -33,9 +33,6 @@ export type KmodOptions = BaseOptions & {
 export abstract class KmodGenerator extends Generator<Record<string, unknown>, KmodOptions> {
   /** Answers, keyed by question name, filled by resolveAnswers(). */
   protected answers: Record<string, string> = {};
-
-  /** The decisions taken for each file in the last write, for logging and tests. */
-  protected decisions: Record<string, WriteDecision> = {};
 
   constructor(args: string[], options: KmodOptions) {
     // No package manager step (a kernel module project has no package.json);
@@ -214,7 +211,6 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
         onDisk = undefined;
       }
       const decision = decideWrite(onDisk, file.contents, recorded[file.path], Boolean(this.options.force));
-      this.decisions[file.path] = decision;
       if (decision === 'keep') {
         this.log(
           `kept ${file.path}: it was changed after generator-kmod wrote it (or was not written by it); ` +
