@@ -10,7 +10,8 @@ import { checkpatch } from './support/checkpatch.js';
 import { dkmsLifecycle } from './support/dkms.js';
 import { execOk } from './support/exec.js';
 import { withKernelEnv } from './support/gate.js';
-import { assertCleanBuild, copyProject, generate, modinfo, strictBuild } from './support/kbuild.js';
+import { track } from './support/matrix.js';
+import { assertCleanBuild, copyProject, generate, kernelArgs, modinfo, strictBuild } from './support/kbuild.js';
 import { boot, kernelTrouble, stepOf, type BootResult } from './support/qemu.js';
 
 const CLASSIC = 'chr_classic';
@@ -88,8 +89,9 @@ withKernelEnv('yo kmod:chardev', (env) => {
     describe(`chardev on ${kernel.line} (${kernel.release})`, () => {
       const dir = copyProject(source, `chardev-${kernel.line}`);
 
-      it('builds with W=1 C=1 and no warning; vermagic and modinfo right', () => {
-        const r = strictBuild(dir, [`KDIR=${kernel.kdir}`]);
+      it('builds with W=1 C=1 and no warning; vermagic and modinfo right', () =>
+        track(kernel.line, 'chardev classic+misc', 'build', () => {
+        const r = strictBuild(dir, kernelArgs(kernel));
         assertCleanBuild(r.stdout + r.stderr, MODULES);
         for (const m of MODULES) {
           const ko = path.join(dir, `${m}.ko`);
@@ -97,7 +99,7 @@ withKernelEnv('yo kmod:chardev', (env) => {
           assert.equal(modinfo('license', ko), 'GPL');
         }
         assert.equal(modinfo('description', path.join(dir, `${CLASSIC}.ko`)), `Character device driver ${CLASSIC}`);
-      });
+      }));
 
       it('kernel sources are clean under checkpatch --strict', () => {
         const files = [...MODULES.map((m) => `${m}.c`), `${CLASSIC}_ioctl.h`, `${MISC}_ioctl.h`, 'kmod_compat.h'];
@@ -109,7 +111,8 @@ withKernelEnv('yo kmod:chardev', (env) => {
         execOk('make', ['-C', dir, 'tools', 'TOOLS_CFLAGS=-O2 -Wall -Wextra -Werror', 'TOOLS_LDFLAGS=-static']);
       });
 
-      it('in QEMU: nodes, numbers, read/write/lseek/ioctl, two processes, busy unload', () => {
+      it('in QEMU: nodes, numbers, read/write/lseek/ioctl, two processes, busy unload', () =>
+        track(kernel.line, 'chardev classic+misc', 'qemu', () => {
         const result = boot({
           image: kernel.image,
           busybox: env.busybox,
@@ -140,7 +143,7 @@ step classic_unload rmmod ${CLASSIC}
         assert.equal(s('classic_unload').rc, 0);
         assert.ok(classicMajor > 0);
         assert.deepEqual(kernelTrouble(result.log + result.dmesg), [], result.dmesg);
-      });
+      }));
     });
   }
 
@@ -158,7 +161,7 @@ step classic_unload rmmod ${CLASSIC}
     for (const kernel of env.kernels) {
       it(`build with W=1 C=1 and no warning on ${kernel.line}`, () => {
         const copy = copyProject(dir, `long-${kernel.line}`);
-        const r = strictBuild(copy, [`KDIR=${kernel.kdir}`]);
+        const r = strictBuild(copy, kernelArgs(kernel));
         assertCleanBuild(r.stdout + r.stderr, names);
       });
     }
@@ -166,7 +169,7 @@ step classic_unload rmmod ${CLASSIC}
 
   describe('DKMS', () => {
     it('hello + both char devices: add, build, install, status, remove for every kernel', () => {
-      dkmsLifecycle(source, { name: 'hello', version: '0.1.0', modules: MODULES }, env.kernels);
+      dkmsLifecycle(source, { name: 'hello', version: '0.1.0', modules: MODULES }, env.debianKernels);
     });
   });
 });

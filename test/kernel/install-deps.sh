@@ -22,6 +22,7 @@ packages=(
   linux-headers-6.12-amd64 linux-image-6.12-amd64
   linux-source-6.12
   dkms sparse qemu-system-x86 busybox-static device-tree-compiler openssl
+  bison flex bc libelf-dev libssl-dev
 )
 apt-get install -y -q --no-install-recommends "${packages[@]}"
 

@@ -11,7 +11,8 @@ import { checkpatch } from './support/checkpatch.js';
 import { dkmsLifecycle } from './support/dkms.js';
 import { execOk } from './support/exec.js';
 import { withKernelEnv } from './support/gate.js';
-import { assertCleanBuild, copyProject, generate, modinfo, strictBuild } from './support/kbuild.js';
+import { track } from './support/matrix.js';
+import { assertCleanBuild, copyProject, generate, kernelArgs, modinfo, strictBuild } from './support/kbuild.js';
 import { boot, kernelTrouble, stepOf } from './support/qemu.js';
 
 const DRV = 'plat';
@@ -98,16 +99,18 @@ withKernelEnv('yo kmod:platform', (env) => {
     describe(`platform on ${kernel.line} (${kernel.release})`, () => {
       const dir = copyProject(source, `platform-${kernel.line}`);
 
-      it('every variant and its test device build with W=1 C=1 and no warning', () => {
-        const r = strictBuild(dir, [`KDIR=${kernel.kdir}`]);
+      it('every variant and its test device build with W=1 C=1 and no warning', () =>
+        track(kernel.line, 'platform+testdev', 'build', () => {
+        const r = strictBuild(dir, kernelArgs(kernel));
         assertCleanBuild(r.stdout + r.stderr, KOS);
         for (const ko of KOS) assert.ok(modinfo('vermagic', path.join(dir, `${ko}.ko`)).startsWith(`${kernel.release} `));
         const aliases = modinfo('alias', path.join(dir, `${DRV}.ko`)).split('\n');
         assert.ok(aliases.includes(`platform:${DRV}`), aliases.join(' '));
         assert.ok(aliases.some((a) => a.startsWith('of:') && a.includes('Ckmod-test,plat')), aliases.join(' '));
-      });
+      }));
 
-      it('in QEMU: probes only with the device, sysfs, PM, unbind/bind, unload in both orders', () => {
+      it('in QEMU: probes only with the device, sysfs, PM, unbind/bind, unload in both orders', () =>
+        track(kernel.line, 'platform+testdev', 'qemu', () => {
         const result = boot({
           image: kernel.image,
           busybox: env.busybox,
@@ -159,13 +162,13 @@ withKernelEnv('yo kmod:platform', (env) => {
         assert.equal(s('b_rmmod_driver').rc, 0, out('b_rmmod_driver'));
         assert.notEqual(s('b_all_gone').rc, 0, 'both modules and the device gone');
         assert.deepEqual(kernelTrouble(result.log + result.dmesg), [], result.dmesg);
-      });
+      }));
     });
   }
 
   describe('DKMS', () => {
     it('hello + platform drivers + test devices: add, build, install, status, remove for every kernel', () => {
-      dkmsLifecycle(source, { name: 'hello', version: '0.1.0', modules: KOS }, env.kernels);
+      dkmsLifecycle(source, { name: 'hello', version: '0.1.0', modules: KOS }, env.debianKernels);
     });
   });
 });

@@ -9,7 +9,8 @@ import { describe, it } from 'node:test';
 import { HOUSE_TEMPLATES } from '../support/paths.js';
 import { checkpatch } from './support/checkpatch.js';
 import { withKernelEnv } from './support/gate.js';
-import { assertCleanBuild, copyProject, generate, modinfo, strictBuild } from './support/kbuild.js';
+import { track } from './support/matrix.js';
+import { assertCleanBuild, copyProject, generate, kernelArgs, modinfo, strictBuild } from './support/kbuild.js';
 import { boot, kernelTrouble, stepOf } from './support/qemu.js';
 
 withKernelEnv('custom templates', (env) => {
@@ -25,16 +26,18 @@ withKernelEnv('custom templates', (env) => {
       const dir = copyProject(source, `house-${kernel.line}`);
       const ko = path.join(dir, 'hello.ko');
 
-      it('builds with W=1 C=1 and no warning; both parameters in modinfo', () => {
-        const r = strictBuild(dir, [`KDIR=${kernel.kdir}`]);
+      it('builds with W=1 C=1 and no warning; both parameters in modinfo', () =>
+        track(kernel.line, 'custom template', 'build', () => {
+        const r = strictBuild(dir, kernelArgs(kernel));
         assertCleanBuild(r.stdout + r.stderr, ['hello']);
         assert.ok(modinfo('vermagic', ko).startsWith(`${kernel.release} `));
         const parms = modinfo('parm', ko).split('\n');
         assert.ok(parms.some((p) => p.startsWith('shout:Greet in capitals')), parms.join('\n'));
         assert.ok(parms.some((p) => p.startsWith('repeat:')), parms.join('\n'));
-      });
+      }));
 
-      it('loads in QEMU with the extra parameter visible and working', () => {
+      it('loads in QEMU with the extra parameter visible and working', () =>
+        track(kernel.line, 'custom template', 'qemu', () => {
         const result = boot({
           image: kernel.image,
           busybox: env.busybox,
@@ -55,7 +58,7 @@ step bye sh -c 'dmesg | grep -c "hello: bye from acme"'
         assert.equal(s('unload').rc, 0);
         assert.deepEqual(s('bye').out, ['1']);
         assert.deepEqual(kernelTrouble(result.log + result.dmesg), [], result.dmesg);
-      });
+      }));
     });
   }
 });

@@ -27,7 +27,10 @@ const TOOLS: [string, string][] = [
 ];
 
 export interface KernelEnv {
+  /** Every kernel line: builds and QEMU scenarios run on all of them. */
   kernels: Kernel[];
+  /** The installed Debian kernels: DKMS, install and build-environment tests. */
+  debianKernels: Kernel[];
   checkpatch: string;
   busybox: string;
 }
@@ -47,7 +50,7 @@ export function probeKernelEnv(): { env?: KernelEnv; missing: string[] } {
     missing.push(err instanceof Error ? err.message : String(err));
   }
   if (missing.length > 0 || !checkpatch) return { missing };
-  return { env: { kernels, checkpatch, busybox }, missing };
+  return { env: { kernels, debianKernels: kernels.filter((k) => k.kind === 'debian'), checkpatch, busybox }, missing };
 }
 
 /**
@@ -57,7 +60,7 @@ export function probeKernelEnv(): { env?: KernelEnv; missing: string[] } {
 export function withKernelEnv(name: string, suite: (env: KernelEnv) => void): void {
   const { env, missing } = probeKernelEnv();
   if (env) {
-    for (const k of env.kernels) process.stderr.write(`kernel ${k.line}: ${k.release} (${k.kdir}, ${k.image})\n`);
+    for (const k of env.kernels) process.stderr.write(`kernel ${k.line}: ${k.release} [${k.kind}] (${k.kdir}, ${k.image})\n`);
     suite(env);
     return;
   }

@@ -1,9 +1,15 @@
 /**
- * The Debian kernels the suite proves the generated code on. The ABI part of
- * the release (6.1.0-NN) changes with every security update, so it is read
- * from the installed metapackages at run time, never written down.
+ * The kernels the suite proves the generated code on: Debian 12's 6.1 and
+ * 6.12 (headers and images installed from the archive; the ABI part of the
+ * release changes with every security update, so it is read from the
+ * installed metapackages at run time), and, when KMOD_SOURCE_KERNELS is not
+ * "0", small kernels built from Debian's 5.10 and newest 7.x sources by
+ * test/kernel/source-kernels/build.sh (listed in its manifest).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cacheDir } from './checkpatch.js';
 import { exec } from './exec.js';
 
 export interface Kernel {
@@ -15,6 +21,43 @@ export interface Kernel {
   kdir: string;
   /** Bootable image for QEMU. */
   image: string;
+  /** "debian": installed headers (DKMS and install tests too); "source": built by the suite. */
+  kind: 'debian' | 'source';
+  /** Extra make arguments for kbuild with this kernel (e.g. a sparse wrapper). */
+  makeArgs: string[];
+}
+
+/** sparse 0.6.4 (Debian's only one) fails kbuild's checker probe on 7.x without this wrapper. */
+export const SPARSE_WRAPPER = fileURLToPath(new URL('../../../../test/kernel/source-kernels/sparse-wrapper.sh', import.meta.url));
+
+/** Lines the source-built kernels must cover. */
+export const SOURCE_KERNEL_LINES = ['5.10', '7'] as const;
+
+export function sourceKernelsWanted(): boolean {
+  return process.env.KMOD_SOURCE_KERNELS !== '0';
+}
+
+function resolveSourceKernels(): { kernels: Kernel[]; missing: string[] } {
+  const manifest = path.join(cacheDir(), 'kernels', 'manifest.json');
+  const hint = 'run test/kernel/source-kernels/build.sh (or set KMOD_SOURCE_KERNELS=0 outside CI)';
+  if (!existsSync(manifest)) return { kernels: [], missing: [`${manifest}: source-built kernels; ${hint}`] };
+  const entries = JSON.parse(readFileSync(manifest, 'utf8')) as { line: string; release: string; kdir: string; image: string }[];
+  const kernels: Kernel[] = [];
+  const missing: string[] = [];
+  for (const want of SOURCE_KERNEL_LINES) {
+    const e = entries.find((k) => k.line === want || k.line.startsWith(`${want}.`));
+    if (!e) {
+      missing.push(`source-built kernel ${want}.x in ${manifest}; ${hint}`);
+      continue;
+    }
+    if (!existsSync(e.image) || !existsSync(path.join(e.kdir, 'Module.symvers'))) {
+      missing.push(`${e.kdir} (built ${e.line} tree); ${hint}`);
+      continue;
+    }
+    const makeArgs = Number(e.line.split('.')[0]) >= 7 ? [`CHECK=${SPARSE_WRAPPER}`] : [];
+    kernels.push({ line: e.line, release: e.release, kdir: e.kdir, image: e.image, kind: 'source', makeArgs });
+  }
+  return { kernels, missing };
 }
 
 /** Debian 12 kernel lines and the headers metapackage that pulls in each one. */
@@ -35,10 +78,23 @@ export function resolveKernels(): { kernels: Kernel[]; missing: string[] } {
       continue;
     }
     const release = match[1];
-    const kernel = { line, release, kdir: `/lib/modules/${release}/build`, image: `/boot/vmlinuz-${release}` };
+    const kernel: Kernel = {
+      line,
+      release,
+      kdir: `/lib/modules/${release}/build`,
+      image: `/boot/vmlinuz-${release}`,
+      kind: 'debian',
+      makeArgs: [],
+    };
     if (!existsSync(`${kernel.kdir}/Makefile`)) missing.push(`${kernel.kdir} (linux-headers-${release})`);
     if (!existsSync(kernel.image)) missing.push(`${kernel.image} (linux-image-${release})`);
     kernels.push(kernel);
   }
+  if (sourceKernelsWanted()) {
+    const source = resolveSourceKernels();
+    kernels.push(...source.kernels);
+    missing.push(...source.missing);
+  }
+  kernels.sort((a, b) => a.line.localeCompare(b.line, undefined, { numeric: true }));
   return { kernels, missing };
 }
