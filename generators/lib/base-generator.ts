@@ -52,6 +52,7 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
         'Folder of your own templates, first in the lookup (saved in .yo-rc.json); then .kmod/templates/, ' +
         '$XDG_CONFIG_HOME/generator-kmod/templates/, the built-ins. "generator-kmod eject" copies the built-ins to edit',
     });
+    quietLogger(this.env.adapter.log as unknown as Logger);
     this.option('force', {
       type: Boolean,
       description: 'Replace files you changed since the generator wrote them (default: keep them and say so)',
@@ -84,7 +85,8 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
       const raw = this.options[optionName(q)] as unknown;
       if (raw === undefined || raw === null) continue;
       const value = String(raw);
-      const ok = q.validate(value);
+      const dashed = value === '' ? this.dashedValue(optionName(q)) : undefined;
+      const ok = dashed ?? q.validate(value);
       if (ok === true) given.set(q.name, value);
       else errors.push(`--${optionName(q)}: ${ok}`);
     }
@@ -123,6 +125,21 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
       }
       this.answers[q.name] = q.normalize ? q.normalize(value) : value;
     }
+  }
+
+  /**
+   * An option that arrived empty because its value starts with "-" (the
+   * option parser takes that word for an option of its own, and "--" for the
+   * end of options): a message that says how to give such a value.
+   */
+  private dashedValue(option: string): string | undefined {
+    const raw = (this as unknown as { _args?: unknown })._args;
+    const args = Array.isArray(raw) ? raw.map(String) : [];
+    const at = args.indexOf(`--${option}`);
+    if (at < 0) return undefined;
+    const next = args[at + 1];
+    if (next !== undefined && !next.startsWith('-')) return undefined;
+    return `no value given; a value that starts with "-" must be written --${option}=VALUE (e.g. --${option}="-- x")`;
   }
 
   /** Prompts need a terminal, or answers mocked by a test adapter; never wait on a closed stdin. */
@@ -221,9 +238,10 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
       if (decision !== 'identical') {
         this.fs.write(target, file.contents);
         if (decision !== 'create') {
-          // The rule above already decided: no conflict prompt (which would abort without a TTY).
+          // The rule above already decided: no conflict prompt (which would
+          // abort without a TTY). "update" (ours, untouched) or "force".
           const stored = this.env.sharedFs.get(target) as { conflicter?: string };
-          stored.conflicter = 'force';
+          stored.conflicter = decision;
         }
       }
       recorded[file.path] = sha256(file.contents);
@@ -239,6 +257,44 @@ function promptFor(q: Question, defaultValue: string): Record<string, unknown> {
     const choices = q.choices.map((c) => ({ ...c, checked: selected.has(c.value) }));
     return { type: 'checkbox', name: q.name, message: q.message, choices };
   }
-  if (q.choices) return { type: 'list', name: q.name, message: q.message, choices: [...q.choices], default: defaultValue };
+  if (q.choices) return { type: 'select', name: q.name, message: q.message, choices: [...q.choices], default: defaultValue };
   return { type: 'input', name: q.name, message: q.message, default: defaultValue, validate: q.validate };
+}
+
+/** The part of yeoman's logger (the adapter's log) that quietLogger changes. */
+interface Logger {
+  (...args: unknown[]): unknown;
+  write(...args: unknown[]): Logger;
+  error?: (...args: unknown[]) => Logger;
+  force?: (...args: unknown[]) => Logger;
+  update?: (...args: unknown[]) => Logger;
+}
+
+const QUIET = Symbol.for('generator-kmod.quiet-logger');
+
+/**
+ * One clear message per event, nothing else. Changes yeoman's logger once:
+ * - no "An error occured while running kmod:x#task" line before our own
+ *   message (the error itself is still reported, by the bin or by yo);
+ * - no "force .yo-rc.json" line: the answers file is bookkeeping;
+ * - a file the generator wrote before and nobody edited since is logged as
+ *   "update" ("force" stays for --force over a user's edit).
+ */
+function quietLogger(log: Logger | undefined): void {
+  if (typeof log !== 'function' || (log as unknown as Record<symbol, boolean>)[QUIET]) return;
+  (log as unknown as Record<symbol, boolean>)[QUIET] = true;
+  const { error, force } = log;
+  if (error) {
+    log.error = function (this: Logger, ...args: unknown[]) {
+      return /^An error occured while running kmod:/.test(String(args[0])) ? this : error.apply(this, args);
+    };
+  }
+  if (force) {
+    log.force = function (this: Logger, ...args: unknown[]) {
+      return /(^|\/)\.yo-rc\.json$/.test(String(args[0])) ? this : force.apply(this, args);
+    };
+  }
+  log.update = function (this: Logger, ...args: unknown[]) {
+    return this.write(`   update ${args.map(String).join(' ')}\n`);
+  };
 }

@@ -13,7 +13,7 @@ import { dkmsLifecycle } from './support/dkms.js';
 import { execOk } from './support/exec.js';
 import { withKernelEnv } from './support/gate.js';
 import { track } from './support/matrix.js';
-import { assertCleanBuild, copyProject, generate, kernelArgs, make, modinfo, strictBuild } from './support/kbuild.js';
+import { assertCleanBuild, copyProject, generate, kernelArgs, make, makeOk, modinfo, strictBuild } from './support/kbuild.js';
 import { boot, kernelTrouble, stepOf } from './support/qemu.js';
 
 
@@ -45,17 +45,17 @@ withKernelEnv('yo kmod', (env) => {
       // KERNELRELEASE selects /lib/modules/<release>/build: installed (Debian) kernels only.
       if (kernel.kind === 'debian') it('takes the kernel from KERNELRELEASE or from KDIR in the environment', () => {
         make(dir, ['clean', `KDIR=${kernel.kdir}`]);
-        execOk('make', ['-C', dir, `KERNELRELEASE=${kernel.release}`]);
+        makeOk(dir, [`KERNELRELEASE=${kernel.release}`]);
         assert.ok(modinfo('vermagic', ko).startsWith(`${kernel.release} `));
         make(dir, ['clean', `KDIR=${kernel.kdir}`]);
         assert.ok(!existsSync(ko), 'make clean removes the module');
-        execOk('make', ['-C', dir], { env: { ...process.env, KDIR: kernel.kdir } });
+        makeOk(dir, [], { ...process.env, KDIR: kernel.kdir });
         assert.ok(modinfo('vermagic', ko).startsWith(`${kernel.release} `));
       });
 
       it('make install puts the module where modinfo -k finds it (scratch root)', () => {
         const root = mkdtempSync(path.join(tmpdir(), 'kmod-root-'));
-        execOk('make', ['-C', dir, 'install', `KDIR=${kernel.kdir}`, `INSTALL_MOD_PATH=${root}`]);
+        makeOk(dir, ['install', `KDIR=${kernel.kdir}`, `INSTALL_MOD_PATH=${root}`]);
         const found = execOk('modinfo', ['-b', root, '-k', kernel.release, '-F', 'filename', 'hello']).stdout.trim();
         assert.ok(found.startsWith(`${root}/lib/modules/${kernel.release}/`), found);
         assert.ok(existsSync(found), found);

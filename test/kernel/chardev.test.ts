@@ -11,7 +11,7 @@ import { dkmsLifecycle } from './support/dkms.js';
 import { execOk } from './support/exec.js';
 import { withKernelEnv } from './support/gate.js';
 import { track } from './support/matrix.js';
-import { assertCleanBuild, copyProject, generate, kernelArgs, modinfo, strictBuild } from './support/kbuild.js';
+import { assertCleanBuild, copyProject, generate, kernelArgs, makeOk, modinfo, strictBuild } from './support/kbuild.js';
 import { boot, kernelTrouble, stepOf, type BootResult } from './support/qemu.js';
 
 const CLASSIC = 'chr_classic';
@@ -108,7 +108,7 @@ withKernelEnv('yo kmod:chardev', (env) => {
       });
 
       it('the test programs build with -Wall -Wextra -Werror (static)', () => {
-        execOk('make', ['-C', dir, 'tools', 'TOOLS_CFLAGS=-O2 -Wall -Wextra -Werror', 'TOOLS_LDFLAGS=-static']);
+        makeOk(dir, ['tools', 'TOOLS_CFLAGS=-O2 -Wall -Wextra -Werror', 'TOOLS_LDFLAGS=-static']);
       });
 
       it('in QEMU: nodes, numbers, read/write/lseek/ioctl, two processes, busy unload', () =>

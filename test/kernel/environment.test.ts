@@ -5,13 +5,13 @@
  * variables), paths with spaces, and the optional CI workflow.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { exec, execOk } from './support/exec.js';
 import { withKernelEnv } from './support/gate.js';
-import { copyProject, generate, make, modinfo } from './support/kbuild.js';
+import { JOBS, copyProject, generate, make, makeOk, modinfo } from './support/kbuild.js';
 
 interface CompileCommand {
   directory: string;
@@ -43,7 +43,7 @@ withKernelEnv('generated build environment', (env) => {
       const kdir = `KDIR=${kernel.kdir}`;
 
       it('compile_commands.json names each module source with the kernel include paths', () => {
-        execOk('make', ['-C', dir, kdir, 'compile_commands.json']);
+        makeOk(dir, [kdir, 'compile_commands.json']);
         const db = JSON.parse(readFileSync(path.join(dir, 'compile_commands.json'), 'utf8')) as CompileCommand[];
         assert.deepEqual(db.map((e) => path.basename(e.file)).sort(), ['chr.c', 'hello.c']);
         for (const e of db) {
@@ -57,12 +57,20 @@ withKernelEnv('generated build environment', (env) => {
       });
 
       it('check runs checkpatch, sparse and a W=1 build, and is clean', () => {
-        const r = execOk('make', ['-C', dir, kdir, `CHECKPATCH=${env.checkpatch}`, 'check']);
+        const r = makeOk(dir, [kdir, `CHECKPATCH=${env.checkpatch}`, 'check']);
         const out = r.stdout + r.stderr;
         assert.match(out, /checkpatch\.pl' --no-tree --strict/);
         assert.match(out, /CHECK .*\/hello\.c/, 'sparse ran');
         assert.match(out, /check: clean/);
         assert.doesNotMatch(out, /skipped/);
+      });
+
+      it('make -jN as users type it: clean and build in one call, check; no jobserver warning', () => {
+        const ko = path.join(dir, 'hello.ko');
+        makeOk(dir, [JOBS, kdir, 'clean', 'all']);
+        assert.ok(existsSync(ko), 'make -jN clean all ends with the module built');
+        const r = makeOk(dir, [JOBS, kdir, `CHECKPATCH=${env.checkpatch}`, 'check']);
+        assert.match(r.stdout + r.stderr, /check: clean/);
       });
 
       it('check fails on a warning it should find', () => {
@@ -82,7 +90,7 @@ withKernelEnv('generated build environment', (env) => {
           'req', '-new', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=generator-kmod test key/',
           '-keyout', path.join(keys, 'key.pem'), '-outform', 'DER', '-out', path.join(keys, 'cert.der'),
         ]);
-        execOk('make', ['-C', dir, kdir, `SIGN_KEY=${keys}/key.pem`, `SIGN_CERT=${keys}/cert.der`, 'sign']);
+        makeOk(dir, [kdir, `SIGN_KEY=${keys}/key.pem`, `SIGN_CERT=${keys}/cert.der`, 'sign']);
         for (const m of ['hello', 'chr']) {
           assert.equal(modinfo('signer', path.join(dir, `${m}.ko`)), 'generator-kmod test key');
           assert.equal(modinfo('sig_hashalgo', path.join(dir, `${m}.ko`)), 'sha256');
@@ -103,17 +111,17 @@ withKernelEnv('generated build environment', (env) => {
 
       it('KERNEL_SRC selects the kernel like KDIR', () => {
         make(dir, [kdir, 'clean']);
-        execOk('make', ['-C', dir, `KERNEL_SRC=${kernel.kdir}`]);
+        makeOk(dir, [`KERNEL_SRC=${kernel.kdir}`]);
         assert.ok(modinfo('vermagic', path.join(dir, 'hello.ko')).startsWith(`${kernel.release} `));
       });
 
       it('dkms-install installs for the kernel, modinfo -k finds it; dkms-remove removes it', () => {
         try {
-          execOk('make', ['-C', dir, kdir, 'dkms-install']);
+          makeOk(dir, [kdir, 'dkms-install']);
           const found = execOk('modinfo', ['-k', kernel.release, '-F', 'filename', 'chr']).stdout.trim();
           assert.match(found, new RegExp(`^/lib/modules/${kernel.release.replace(/[.+]/g, '\\$&')}/updates/dkms/chr\\.ko`));
         } finally {
-          execOk('make', ['-C', dir, kdir, 'dkms-remove']);
+          makeOk(dir, [kdir, 'dkms-remove']);
         }
         assert.notEqual(exec('modinfo', ['-k', kernel.release, 'chr']).status, 0, 'gone after dkms-remove');
       });
@@ -134,7 +142,7 @@ withKernelEnv('generated build environment', (env) => {
       writeFileSync(path.join(clang, 'Makefile'), '# stands in for a kernel tree\n');
       const gcc = mkdtempSync(path.join(tmpdir(), 'kmod-gcc-kdir-'));
       writeFileSync(path.join(gcc, '.config'), 'CONFIG_CC_VERSION_TEXT="gcc-12 (Debian 12.2.0-14) 12.2.0"\nCONFIG_CC_IS_GCC=y\n');
-      const llvmOf = (args: string[]) => /\(LLVM=(\S*)\)/.exec(execOk('make', ['-s', '-C', source, 'help', ...args]).stdout)?.[1];
+      const llvmOf = (args: string[]) => /\(LLVM=(\S*)\)/.exec(makeOk(source, ['-s', 'help', ...args]).stdout)?.[1];
       assert.equal(llvmOf([`KDIR=${clang}`]), '1');
       assert.equal(llvmOf([`KDIR=${clang}`, 'LLVM=']), '');
       assert.equal(llvmOf([`KDIR=${gcc}`]), '');

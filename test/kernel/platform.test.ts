@@ -12,7 +12,7 @@ import { dkmsLifecycle } from './support/dkms.js';
 import { execOk } from './support/exec.js';
 import { withKernelEnv } from './support/gate.js';
 import { track } from './support/matrix.js';
-import { assertCleanBuild, copyProject, generate, kernelArgs, modinfo, strictBuild } from './support/kbuild.js';
+import { assertCleanBuild, copyProject, generate, kernelArgs, makeOk, modinfo, strictBuild } from './support/kbuild.js';
 import { boot, kernelTrouble, stepOf } from './support/qemu.js';
 
 const DRV = 'plat';
@@ -80,7 +80,7 @@ withKernelEnv('yo kmod:platform', (env) => {
 
   it('the device-tree overlay compiles with dtc and carries the compatible', () => {
     const dir = copyProject(source, 'platform-dtbo');
-    const r = execOk('make', ['-C', dir, 'dtbo']);
+    const r = makeOk(dir, ['dtbo']);
     assert.doesNotMatch(r.stdout + r.stderr, /warning|error/i, r.stdout + r.stderr);
     for (const [name, features] of VARIANTS) {
       const dtbo = path.join(dir, 'dts', `${name}.dtbo`);

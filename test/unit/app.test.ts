@@ -31,7 +31,10 @@ describe('yo kmod --yes (defaults)', () => {
     result.assertFileContent('hello.c', /module_param_cb\(repeat, &repeat_ops, &repeat, 0644\);/);
     result.assertFileContent('Kbuild', /^obj-m \+= hello\.o$/m);
     result.assertFileContent('Makefile', /^KDIR \?= \/lib\/modules\/\$\(KERNELRELEASE\)\/build$/m);
-    result.assertFileContent('Makefile', /^KBUILD := \$\(MAKE\) -C '\$\(KDIR\)' M='\$\(CURDIR\)' /m);
+    result.assertFileContent('Makefile', /^KBUILD := -C '\$\(KDIR\)' M='\$\(CURDIR\)' /m);
+    // make hands its jobserver (-jN) only to recipe lines that show $(MAKE) itself.
+    result.assertFileContent('Makefile', /^\t\$\(MAKE\) \$\(KBUILD\) modules$/m);
+    result.assertNoFileContent('Makefile', /^\t+\$\(KBUILD\)/m);
     result.assertFileContent('dkms.conf', /^PACKAGE_NAME="hello"$/m);
     result.assertFileContent('dkms.conf', /^BUILT_MODULE_NAME\[0\]="hello"$/m);
     result.assertNoFileContent('Makefile', /EXTRA_CFLAGS|\$\(PWD\)/);

@@ -80,4 +80,43 @@ describe('generator-kmod (bin)', () => {
     assert.equal(forced.status, 0, forced.stderr);
     assert.match(readFileSync(path.join(dir, 'hello.c'), 'utf8'), /#define DRIVER_DESC\t"Second run"/);
   });
+
+  it('a refused option prints one clear message: no yeoman task line, no stack', () => {
+    for (const sub of ['app', 'chardev', 'platform']) {
+      const dir = tmp('kmod-cli-one-');
+      const r = runCli(dir, [...(sub === 'app' ? [] : [sub]), '--yes', '--name', 'Bad-Name']);
+      assert.equal(r.status, 1);
+      assert.doesNotMatch(r.stdout + r.stderr, /error occured|while running kmod:/);
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, r.stderr);
+      assert.match(lines[0] ?? '', /^generator-kmod: --name: /);
+    }
+  });
+
+  it('a value that starts with "-": --author=VALUE works; --author VALUE says how to give it', () => {
+    const dir = tmp('kmod-cli-dash-');
+    const refused = runCli(dir, ['--yes', '--author', '-- x']);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /--author: no value given; a value that starts with "-" must be written --author=VALUE/);
+    assert.deepEqual(readdirSync(dir), []);
+    const ok = runCli(dir, ['--yes', '--author=-- x', '--description=-x- y']);
+    assert.equal(ok.status, 0, ok.stderr);
+    const rc = JSON.parse(readFileSync(path.join(dir, '.yo-rc.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+    assert.equal(rc['generator-kmod']?.author, '-- x');
+    assert.equal(rc['generator-kmod']?.description, '-x- y');
+    const help = runCli(dir, ['--help']);
+    assert.match(help.stdout, /--option=VALUE/);
+  });
+
+  it('the file list names what happened to each file, and not the answers file', () => {
+    const dir = tmp('kmod-cli-log-');
+    const first = runCli(dir, ['--yes']);
+    assert.match(first.stdout + first.stderr, /^ +create hello\.c$/m);
+    const second = runCli(dir, ['platform', '--yes']);
+    const out = second.stdout + second.stderr;
+    assert.match(out, /^ +create platdrv\.c$/m);
+    assert.match(out, /^ +update Kbuild$/m);
+    assert.doesNotMatch(out, /\.yo-rc\.json/);
+    assert.doesNotMatch(out, /^ +force /m, 'nothing was forced: no user edit was replaced');
+  });
 });

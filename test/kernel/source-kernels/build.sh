@@ -5,8 +5,11 @@
 # configuration: the machine's own apt sources are never touched.
 #
 # Usage: build.sh [LINE...]   (default: 5.10 7)
+# Per line: the boot kernel (tinyconfig + qemu.config) and the configurations
+# derived from it (configs/*.config: PM off, OF on with PM_SLEEP off, and on
+# 7.x a debug kernel with lockdep, KASAN, kmemleak, UBSAN, DEBUG_OBJECTS...).
 # Cache: $KMOD_CACHE_DIR or ~/.cache/generator-kmod, kernels/<key>/, keyed by
-# source package version + config fragment + compiler; prints hits and misses.
+# source package version + config fragments + compiler; prints hits and misses.
 # Writes kernels/manifest.json for the tests.
 set -euo pipefail
 
@@ -41,6 +44,45 @@ jobs=$(nproc)
 cc_version=$(gcc --version | head -n 1)
 entries=()
 
+# Configurations derived from each line's boot kernel (configs/<name>.config
+# merged over its .config): build-only variants on every line, the debug
+# kernel (booted too) on 7.x. KMOD_DEBUG_LINES="5.10 7" adds a 5.10 one.
+derived_for() {
+	echo nopm of
+	case " ${KMOD_DEBUG_LINES:-7} " in *" $1 "*) echo debug ;; esac
+}
+
+# Every line of a fragment must have taken after olddefconfig, except
+# symbols this kernel does not have (PROC_SYSCTL, for one, is gone in 7.x).
+verify_config() { # tree fragment
+	local tree=$1 fragment=$2 missing
+	missing=$(grep -E '^(CONFIG_|# CONFIG_.* is not set)' "$fragment" | while read -r want; do
+		case $want in
+		'# '*) sym=${want#\# }; sym=${sym%% *} ;;
+		*) sym=${want%%=*} ;;
+		esac
+		grep -rqsx --include='Kconfig*' "\(menu\)\?config ${sym#CONFIG_}" "$tree" || continue
+		case $want in
+		'# '*) ! grep -q "^$sym=" "$tree/.config" || echo "$want" ;;
+		*) grep -qx "$want" "$tree/.config" || echo "$want" ;;
+		esac
+	done)
+	[ -z "$missing" ] || { echo "build.sh: $tree: config lines that did not take: $missing" >&2; return 1; }
+}
+
+build_tree() { # tree log
+	local start
+	start=$(date +%s)
+	make -C "$1" -s -j"$jobs" bzImage modules >"$2" 2>&1 || { tail -n 30 "$2" >&2; return 1; }
+	echo "build.sh: built $1 in $(($(date +%s) - start)) s"
+}
+
+add_entry() { # config dir source
+	local release
+	release=$(make -C "$2/src" -s kernelrelease)
+	entries+=("{\"line\":\"${release%.*}\",\"config\":\"$1\",\"release\":\"$release\",\"kdir\":\"$2/src\",\"image\":\"$2/src/arch/x86/boot/bzImage\",\"source\":\"$3\"}")
+}
+
 for line in "${lines[@]}"; do
 	# The package for the line: exact for 5.10, the newest linux-source-7.* for "7".
 	if [ "$line" = 7 ]; then
@@ -53,9 +95,9 @@ for line in "${lines[@]}"; do
 	key=$(printf '%s\n%s\n%s\n' "$pkg=$version" "$(cat "$here/qemu.config")" "$cc_version" | sha256sum | cut -c1-16)
 	dir=$kernels/$pkg-$key
 	if [ -f "$dir/ok" ]; then
-		echo "build.sh: cache hit  $pkg $version ($dir)"
+		echo "build.sh: cache hit  $pkg $version boot ($dir)"
 	else
-		echo "build.sh: cache miss $pkg $version: building (several minutes)"
+		echo "build.sh: cache miss $pkg $version boot: building (several minutes)"
 		rm -rf "$dir"
 		mkdir -p "$dir"
 		(cd "$apt_dir/archives" && apt-get "${apt_opts[@]}" download "$pkg=$version" >/dev/null)
@@ -63,24 +105,37 @@ for line in "${lines[@]}"; do
 		dpkg-deb --fsys-tarfile "$deb" | tar -x -O --wildcards './usr/src/linux-source-*.tar.xz' | tar -xJ -C "$dir"
 		src=$(ls -d "$dir"/linux-source-*)
 		mv "$src" "$dir/src"
-		start=$(date +%s)
 		make -C "$dir/src" -s tinyconfig >/dev/null
 		"$dir/src/scripts/kconfig/merge_config.sh" -m -O "$dir/src" "$dir/src/.config" "$here/qemu.config" >/dev/null
 		make -C "$dir/src" -s olddefconfig >/dev/null
-		# Every line must have taken, except symbols this kernel does not have
-		# (PROC_SYSCTL, for one, is gone in 7.x, where SYSCTL covers it).
-		missing=$(grep -v '^#' "$here/qemu.config" | grep . | while read -r want; do
-			sym=${want%%=*}
-			grep -rqsx --include='Kconfig*' "config ${sym#CONFIG_}" "$dir/src" || continue
-			grep -qx "$want" "$dir/src/.config" || echo "$want"; done)
-		[ -z "$missing" ] || { echo "build.sh: $pkg: config lines that did not take: $missing" >&2; exit 1; }
-		make -C "$dir/src" -s -j"$jobs" bzImage modules >"$dir/build.log" 2>&1 ||
-			{ tail -n 30 "$dir/build.log" >&2; exit 1; }
-		echo "build.sh: built $pkg in $(($(date +%s) - start)) s"
+		verify_config "$dir/src" "$here/qemu.config"
+		build_tree "$dir/src" "$dir/build.log"
 		touch "$dir/ok"
 	fi
-	release=$(make -C "$dir/src" -s kernelrelease)
-	entries+=("{\"line\":\"${release%.*}\",\"release\":\"$release\",\"kdir\":\"$dir/src\",\"image\":\"$dir/src/arch/x86/boot/bzImage\",\"source\":\"$pkg $version\"}")
+	add_entry boot "$dir" "$pkg $version"
+
+	# Derived configurations start from a copy of the built boot tree (an
+	# in-tree build holds no absolute paths), so kbuild rebuilds only what the
+	# changed options touch (everything, for the debug kernel's compiler flags).
+	for name in $(derived_for "$line"); do
+		fragment=$here/configs/$name.config
+		dkey=$(printf '%s\n%s\n' "$key" "$(cat "$fragment")" | sha256sum | cut -c1-16)
+		ddir=$kernels/$pkg-$name-$dkey
+		if [ -f "$ddir/ok" ]; then
+			echo "build.sh: cache hit  $pkg $version $name ($ddir)"
+		else
+			echo "build.sh: cache miss $pkg $version $name: building"
+			rm -rf "$ddir"
+			mkdir -p "$ddir"
+			cp -a "$dir/src" "$ddir/src"
+			"$ddir/src/scripts/kconfig/merge_config.sh" -m -O "$ddir/src" "$ddir/src/.config" "$fragment" >/dev/null
+			make -C "$ddir/src" -s olddefconfig >/dev/null
+			verify_config "$ddir/src" "$fragment"
+			build_tree "$ddir/src" "$ddir/build.log"
+			touch "$ddir/ok"
+		fi
+		add_entry "$name" "$ddir" "$pkg $version"
+	done
 done
 
 (IFS=,; echo "[${entries[*]}]") >"$kernels/manifest.json"

@@ -1,7 +1,7 @@
 /** Building generated projects with kbuild and judging the build log. */
 import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../support/cli.js';
 import { exec, execOk, type ExecResult } from './exec.js';
@@ -25,17 +25,42 @@ export function copyProject(src: string, label: string): string {
   return dir;
 }
 
-/** `make W=1 C=1` through the generated Makefile; returns the whole log. */
+/**
+ * The suite builds the way users do, in parallel: builds with -j$(nproc) on
+ * the command line, every other target with MAKEFLAGS=-j2 in the
+ * environment. A jobserver make cannot pass on (a recipe that hides
+ * $(MAKE)) shows up as this warning, and fails the test.
+ */
+export const JOBS = `-j${availableParallelism()}`;
+const JOBSERVER_TROUBLE = /jobserver unavailable|warning: -j\d+ forced in submake|Add '\+' to parent make rule/;
+
+function parallelEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, MAKEFLAGS: env.MAKEFLAGS ?? '-j2' };
+}
+
+function guardJobserver(r: ExecResult): ExecResult {
+  const bad = (r.stdout + r.stderr).split('\n').filter((l) => JOBSERVER_TROUBLE.test(l));
+  assert.deepEqual(bad, [], `${r.command}: make's jobserver did not reach kbuild:\n${r.stdout}\n${r.stderr}`);
+  return r;
+}
+
+/** `make -jN W=1 C=1` through the generated Makefile; returns the whole log. */
 export function strictBuild(dir: string, makeArgs: readonly string[], env: NodeJS.ProcessEnv = process.env): ExecResult {
-  return execOk('make', ['-C', dir, 'W=1', 'C=1', ...makeArgs], { env });
+  return guardJobserver(execOk('make', [JOBS, '-C', dir, 'W=1', 'C=1', ...makeArgs], { env }));
 }
 
 export function modinfo(field: string, ko: string): string {
   return execOk('modinfo', ['-F', field, ko]).stdout.replace(/\n$/, '');
 }
 
+/** A target of the generated Makefile, MAKEFLAGS=-j2 in the environment; may fail. */
 export function make(dir: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ExecResult {
-  return exec('make', ['-C', dir, ...args], { env });
+  return guardJobserver(exec('make', ['-C', dir, ...args], { env: parallelEnv(env) }));
+}
+
+/** The same, and it must succeed. */
+export function makeOk(dir: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ExecResult {
+  return guardJobserver(execOk('make', ['-C', dir, ...args], { env: parallelEnv(env) }));
 }
 
 /** Runs the generator (the bin, no terminal) with --yes in `dir`, or in a new folder; returns the folder. */
