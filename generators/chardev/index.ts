@@ -6,7 +6,7 @@
 import type { KmodOptions } from '../lib/base-generator.js';
 import { ModuleGenerator } from '../lib/module-generator.js';
 import type { Question } from '../lib/questions.js';
-import { validateIntRange, validateIoctlMagic } from '../lib/validate.js';
+import { shown, validateIntRange, validateIoctlMagic } from '../lib/validate.js';
 
 export const CHARDEV_FLAVORS = [
   { value: 'classic', name: 'classic: alloc_chrdev_region + cdev + class, one /dev node per minor' },
@@ -24,7 +24,7 @@ export const CHARDEV_QUESTIONS: readonly Question[] = [
     choices: CHARDEV_FLAVORS,
     default: () => 'classic',
     validate: (v) =>
-      CHARDEV_FLAVORS.some((f) => f.value === v) || `flavor '${v}' is not allowed: use 'classic' or 'misc'`,
+      CHARDEV_FLAVORS.some((f) => f.value === v) || `flavor ${shown(v)} is not allowed: use 'classic' or 'misc'`,
   },
   {
     name: 'minors',

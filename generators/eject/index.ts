@@ -8,6 +8,7 @@ import path from 'node:path';
 import Generator, { type BaseOptions } from 'yeoman-generator';
 import { UsageError } from '../lib/base-generator.js';
 import { BUILTIN_TEMPLATES, PROJECT_TEMPLATES, listAllTemplateFiles } from '../lib/templates.js';
+import { shown } from '../lib/validate.js';
 
 export const EJECTABLE = ['app', 'chardev', 'platform'] as const;
 
@@ -27,7 +28,7 @@ export default class EjectGenerator extends Generator<Record<string, unknown>, E
   writing(): void {
     const which = this.options.generator === undefined ? 'all' : String(this.options.generator);
     if (which !== 'all' && !(EJECTABLE as readonly string[]).includes(which)) {
-      throw new UsageError(`--generator: '${which}' is not a generator with templates: use ${EJECTABLE.join(', ')} or all`);
+      throw new UsageError(`--generator: ${shown(which)} is not a generator with templates: use ${EJECTABLE.join(', ')} or all`);
     }
     const generators = which === 'all' ? [...EJECTABLE] : [which];
     let copied = 0;

@@ -7,21 +7,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Generator, { type BaseOptions, type PromptQuestions } from 'yeoman-generator';
-import { templateContext } from './context.js';
-import { outputPathFor } from './naming.js';
 import { savedModules, withModule, type ModuleEntry, type ProjectAnswers, type ProjectConfig } from './project.js';
 import { optionName, type Question, type QuestionContext } from './questions.js';
-import { BUILTIN_TEMPLATES, listTemplates, renderTemplate, templateFolders, userTemplateRoots, type TemplateSet } from './templates.js';
+import { renderFiles, type RenderedFile } from './render.js';
+import { BUILTIN_TEMPLATES, userTemplateRoots } from './templates.js';
 import { decideWrite, sha256 } from './writer.js';
 
 /** An error caused by the user's input: reported as a message, without a stack trace. */
 export class UsageError extends Error {
   override name = 'UsageError';
-}
-
-export interface RenderedFile {
-  path: string;
-  contents: string;
 }
 
 export type KmodOptions = BaseOptions & {
@@ -159,29 +153,6 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
   }
 
   /**
-   * Renders the module set of `generator` for `module`, and the project set
-   * (shared files) for all modules, through the template folder chain.
-   */
-  protected renderFiles(
-    generator: string,
-    project: ProjectAnswers,
-    modules: readonly ModuleEntry[],
-    module: ModuleEntry,
-  ): RenderedFile[] {
-    const folders = templateFolders(generator, this.userTemplateRoots());
-    const own = folders.filter((f) => path.basename(f) === generator);
-    const data = templateContext(project, modules, module);
-    const render = (set: TemplateSet, from: readonly string[]): RenderedFile[] => {
-      const rels = [...new Set(from.flatMap((f) => listTemplates(f, set)))];
-      // A template that renders to nothing (an optional file that is switched off) is not written.
-      return rels
-        .map((rel) => ({ path: outputPathFor(rel, module.name), contents: renderTemplate(folders, rel, data) }))
-        .filter((file) => file.contents.trim() !== '');
-    };
-    return [...render('module', own), ...render('project', folders)];
-  }
-
-  /**
    * The user's template roots, in lookup order: --templates (or the folder
    * saved by an earlier run), the project's .kmod/templates, the per-user one.
    */
@@ -210,7 +181,7 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
       throw new UsageError(err instanceof Error ? err.message : String(err));
     }
     // Render everything before anything is written: a failing template leaves the project as it was.
-    const files = this.renderFiles(generator, project, modules, module);
+    const files = renderFiles(generator, this.userTemplateRoots(), project, modules, module);
     this.config.set({ ...project, modules });
     if (this.options.templates !== undefined) this.config.set('templates', String(this.options.templates));
     this.writeFiles(files);

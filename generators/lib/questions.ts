@@ -4,7 +4,7 @@
  * every run can be made non-interactive.
  */
 import { DEFAULT_LICENSE, LICENSES } from './licenses.js';
-import { validateFreeText, validateLicense, validateModuleName, validateVersion, type Validation } from './validate.js';
+import { shown, validateFreeText, validateLicense, validateModuleName, validateVersion, type Validation } from './validate.js';
 
 export interface QuestionContext {
   /** "Name <email>" from git config, when there is one. */
@@ -98,7 +98,7 @@ export const PROJECT_ONLY_QUESTIONS: readonly Question[] = [
       { value: 'github', name: 'github: .github/workflows/build.yml (Debian headers, W=1, sparse)' },
     ],
     default: () => 'none',
-    validate: (v) => v === 'none' || v === 'github' || `ci '${v}' is not allowed: use 'github' or 'none'`,
+    validate: (v) => v === 'none' || v === 'github' || `ci ${shown(v)} is not allowed: use 'github' or 'none'`,
   },
 ];
 

@@ -12,6 +12,17 @@ export const MODULE_NAME_MAX = 55;
 export const FREE_TEXT_MAX = 200;
 export const VERSION_MAX = 32;
 
+/**
+ * A refused value as messages show it: quoted, long values cut, and control,
+ * separator and bidirectional characters written as \uXXXX, so that a
+ * message can neither rewrite the terminal nor hide what was refused.
+ */
+export function shown(value: string): string {
+  const cut = [...value].length > 80 ? `${[...value].slice(0, 80).join('')}...` : value;
+  const safe = cut.replace(/[\p{Cc}\p{Zl}\p{Zp}\p{Bidi_Control}]/gu, (c) => `\\u${c.codePointAt(0)?.toString(16).padStart(4, '0') ?? ''}`);
+  return `'${safe}'`;
+}
+
 /** C keywords and names that would clash with files or symbols kbuild creates. */
 const RESERVED_NAMES = new Set([
   'auto', 'break', 'case', 'char', 'const', 'continue', 'default', 'do', 'double', 'else', 'enum', 'extern',
@@ -25,26 +36,31 @@ export function validateModuleName(value: string, what = 'module name'): Validat
     `a ${what} must be a lower-case C identifier: a letter first, then letters, digits or '_' ` +
     `(at most ${MODULE_NAME_MAX} characters), e.g. hello or my_driver`;
   if (value.length === 0) return `${what} is empty: ${allowed}`;
-  if (value.length > MODULE_NAME_MAX) return `${what} '${value}' is ${value.length} characters long: ${allowed}`;
-  if (value.includes('-')) return `${what} '${value}' contains '-': use '_' instead; ${allowed}`;
-  if (!/^[a-z][a-z0-9_]*$/.test(value)) return `${what} '${value}' is not allowed: ${allowed}`;
-  if (RESERVED_NAMES.has(value)) return `${what} '${value}' is reserved (C keyword or kbuild/generator file name): ${allowed}`;
+  if (value.length > MODULE_NAME_MAX) return `${what} ${shown(value)} is ${value.length} characters long: ${allowed}`;
+  if (value.includes('-')) return `${what} ${shown(value)} contains '-': use '_' instead; ${allowed}`;
+  if (!/^[a-z][a-z0-9_]*$/.test(value)) return `${what} ${shown(value)} is not allowed: ${allowed}`;
+  if (RESERVED_NAMES.has(value)) return `${what} ${shown(value)} is reserved (C keyword or kbuild/generator file name): ${allowed}`;
   return true;
 }
 
 // Control characters (C0, DEL, C1) and Unicode line/paragraph separators.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+// Bidirectional controls (embeddings, overrides, isolates, marks): they can
+// make source read differently from how it compiles ("Trojan Source"), and
+// gcc's -Wbidi-chars warns about them in a W=1 build.
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/u;
 
 /**
  * Free text (description, author). Quotes, backslashes, $, backticks, % and
- * non-ASCII are fine (the templates escape them per language); line breaks
- * and other control characters are refused.
+ * non-ASCII are fine (the templates escape them per language); line breaks,
+ * other control characters and bidirectional controls are refused.
  */
 export function validateFreeText(value: string, what: string): Validation {
   const allowed = `${what} must be one line of printable text, 1 to ${FREE_TEXT_MAX} characters`;
   if (value.trim().length === 0) return `${what} is empty: ${allowed}`;
   if (CONTROL.test(value)) return `${what} contains a line break or control character: ${allowed}`;
+  if (BIDI.test(value)) return `${what} contains a bidirectional control character (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C): ${allowed}`;
   if (!value.isWellFormed()) return `${what} is not valid Unicode: ${allowed}`;
   if ([...value].length > FREE_TEXT_MAX) return `${what} is too long: ${allowed}`;
   if (value !== value.trim()) return `${what} starts or ends with spaces: ${allowed}`;
@@ -56,21 +72,21 @@ export function validateVersion(value: string): Validation {
     `version must start with a digit and contain only letters, digits, '.', '+', '~' or '-' ` +
     `(at most ${VERSION_MAX} characters), e.g. 0.1.0 or 1.2~rc1`;
   if (value.length === 0) return `version is empty: ${allowed}`;
-  if (value.length > VERSION_MAX) return `version '${value}' is too long: ${allowed}`;
-  if (!/^[0-9][0-9A-Za-z.+~-]*$/.test(value)) return `version '${value}' is not allowed: ${allowed}`;
+  if (value.length > VERSION_MAX) return `version ${shown(value)} is too long: ${allowed}`;
+  if (!/^[0-9][0-9A-Za-z.+~-]*$/.test(value)) return `version ${shown(value)} is not allowed: ${allowed}`;
   return true;
 }
 
 export function validateLicense(value: string): Validation {
   if (findLicense(value)) return true;
   const list = LICENSES.map((l) => `'${l.spdx}'`).join(', ');
-  return `license '${value}' is not one the kernel's MODULE_LICENSE() accepts; use one of: ${list}`;
+  return `license ${shown(value)} is not one the kernel's MODULE_LICENSE() accepts; use one of: ${list}`;
 }
 
 /** A whole decimal number in [min, max]; `what` names it and `unit` says what it counts. */
 export function validateIntRange(value: string, what: string, min: number, max: number, example: number): Validation {
   const allowed = `${what} must be a whole number from ${min} to ${max}, e.g. ${example}`;
-  if (!/^[0-9]+$/.test(value)) return `${what} '${value}' is not a whole number: ${allowed}`;
+  if (!/^[0-9]+$/.test(value)) return `${what} ${shown(value)} is not a whole number: ${allowed}`;
   const n = Number(value);
   if (n < min || n > max) return `${what} ${value} is out of range: ${allowed}`;
   return true;
@@ -81,7 +97,7 @@ export function validateIoctlMagic(value: string): Validation {
   const allowed =
     "ioctl magic must be one byte in hex from 0x01 to 0xff, e.g. 0xbe (pick one that " +
     'Documentation/userspace-api/ioctl/ioctl-number.rst does not list)';
-  if (!/^0x[0-9a-fA-F]{1,2}$/.test(value) || Number(value) === 0) return `ioctl magic '${value}' is not allowed: ${allowed}`;
+  if (!/^0x[0-9a-fA-F]{1,2}$/.test(value) || Number(value) === 0) return `ioctl magic ${shown(value)} is not allowed: ${allowed}`;
   return true;
 }
 
@@ -92,7 +108,7 @@ export function validatePlatformName(value: string): Validation {
   const base = validateModuleName(value, 'platform driver name');
   if (base !== true) return base;
   if (value.length > PLATFORM_NAME_MAX) {
-    return `platform driver name '${value}' is ${value.length} characters long: platform device names are limited to ${PLATFORM_NAME_MAX} (PLATFORM_NAME_SIZE)`;
+    return `platform driver name ${shown(value)} is ${value.length} characters long: platform device names are limited to ${PLATFORM_NAME_MAX} (PLATFORM_NAME_SIZE)`;
   }
   return true;
 }
@@ -103,7 +119,7 @@ export function validateCompatible(value: string): Validation {
     "compatible must be 'vendor,device': lower-case letters, digits and '-' (the device part may " +
     "also use '.', '_', '+'), at most 100 characters, e.g. acme,widget";
   if (value.length > 100 || !/^[a-z0-9][a-z0-9-]*,[a-z0-9][a-z0-9._+-]*$/.test(value)) {
-    return `compatible '${value}' is not allowed: ${allowed}`;
+    return `compatible ${shown(value)} is not allowed: ${allowed}`;
   }
   return true;
 }
@@ -113,5 +129,5 @@ export function validateSubset(value: string, what: string, choices: readonly st
   const items = value.split(',').map((s) => s.trim()).filter((s) => s && s !== 'none');
   const unknown = items.filter((i) => !choices.includes(i));
   if (unknown.length === 0) return true;
-  return `${what} '${unknown.join(',')}' not known: give a comma-separated list of ${choices.join(', ')}, or none`;
+  return `${what} ${shown(unknown.join(','))} not known: give a comma-separated list of ${choices.join(', ')}, or none`;
 }

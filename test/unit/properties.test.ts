@@ -1,0 +1,416 @@
+/**
+ * Property tests over every option of every generator, with generated values
+ * (fast-check; the seed is printed, KMOD_PROPERTY_SEED replays it). The
+ * oracles are independent of the product's escaping: a C compiler reads the
+ * strings back, gcc strips the comments, bash sources dkms.conf with xtrace,
+ * make parses the Makefile and runs its help, a YAML parser reads the
+ * workflow, and the file system shows what a run wrote.
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import fc from 'fast-check';
+import { parse as parseYaml } from 'yaml';
+import { CHARDEV_QUESTIONS } from '../../generators/chardev/index.js';
+import { PLATFORM_FEATURES, PLATFORM_QUESTIONS } from '../../generators/platform/index.js';
+import { EJECTABLE } from '../../generators/eject/index.js';
+import { PROJECT_QUESTIONS, moduleQuestions, optionName, type Question } from '../../generators/lib/questions.js';
+import { renderFiles, type RenderedFile } from '../../generators/lib/render.js';
+import type { ModuleEntry, ModuleKind, ProjectAnswers } from '../../generators/lib/project.js';
+import { validatePlatformName } from '../../generators/lib/validate.js';
+import {
+  SEED, anyName, compatibleAllowed, compatibleArb, enumArb, freeText, freeTextAllowed, hexByte, hexByteAllowed,
+  nameAllowed, numberAllowed, numberText, seedNote, subsetAllowed, subsetArb, validFreeText, validName, versionAllowed,
+  versionArb,
+} from '../support/arbitraries.js';
+import { runApp, runChardev, runEject, runPlatform } from '../support/run-app.js';
+
+const FEATURES = PLATFORM_FEATURES.map((f) => f.value);
+
+/** The README's licence table, restated: SPDX expression -> MODULE_LICENSE() string. */
+const MODULE_LICENSE: Record<string, string> = {
+  'GPL-2.0-only': 'GPL',
+  'GPL-2.0-or-later': 'GPL',
+  'GPL-2.0-only OR MIT': 'Dual MIT/GPL',
+  'GPL-2.0-only OR BSD-2-Clause': 'Dual BSD/GPL',
+  'GPL-2.0-only OR BSD-3-Clause': 'Dual BSD/GPL',
+  'GPL-2.0-only OR MPL-1.1': 'Dual MPL/GPL',
+};
+const SPDX = Object.keys(MODULE_LICENSE);
+
+interface OptionSpec {
+  arb: fc.Arbitrary<string>;
+  allowed(v: string): boolean;
+}
+
+/** Every option of every generator: how to generate values, and which are allowed. */
+function specFor(q: Question, nameMax: number): OptionSpec {
+  switch (optionName(q)) {
+    case 'name':
+      return { arb: anyName(nameMax), allowed: (v) => nameAllowed(v, nameMax) };
+    case 'description':
+    case 'author':
+      return { arb: freeText, allowed: freeTextAllowed };
+    case 'version':
+      return { arb: versionArb, allowed: versionAllowed };
+    case 'license':
+      return { arb: enumArb(SPDX), allowed: (v) => SPDX.includes(v) };
+    case 'ci':
+      return { arb: enumArb(['none', 'github']), allowed: (v) => v === 'none' || v === 'github' };
+    case 'flavor':
+      return { arb: enumArb(['classic', 'misc']), allowed: (v) => v === 'classic' || v === 'misc' };
+    case 'minors':
+      return { arb: numberText(1, 64), allowed: (v) => numberAllowed(v, 1, 64) };
+    case 'buffer-size':
+      return { arb: numberText(1, 1048576), allowed: (v) => numberAllowed(v, 1, 1048576) };
+    case 'ioctl-magic':
+      return { arb: hexByte, allowed: hexByteAllowed };
+    case 'compatible':
+      return { arb: compatibleArb, allowed: compatibleAllowed };
+    case 'features':
+      return { arb: subsetArb(FEATURES), allowed: (v) => subsetAllowed(v, FEATURES) };
+    default:
+      throw new Error(`no property spec for option --${optionName(q)}: add one`);
+  }
+}
+
+const GENERATORS: { name: string; questions: readonly Question[]; nameMax: number }[] = [
+  { name: 'app', questions: PROJECT_QUESTIONS, nameMax: 55 },
+  { name: 'chardev', questions: [...moduleQuestions('chardev', (n) => n), ...CHARDEV_QUESTIONS], nameMax: 55 },
+  {
+    name: 'platform',
+    questions: [...moduleQuestions('platdrv', (n) => n, validatePlatformName), ...PLATFORM_QUESTIONS],
+    nameMax: 19,
+  },
+];
+
+const RUNS_PER_OPTION = 250;
+const RENDER_CASES = 150;
+const GENERATOR_RUNS = 40;
+
+const ALLOWED_HINT = /must|allowed|use |one of|limited|give |characters|from \d+ to|whole number|e\.g\./;
+
+before(() => process.stderr.write(`${seedNote()}\n`));
+
+function check<T>(arb: fc.Arbitrary<T>, runs: number, predicate: (value: T) => void): void {
+  fc.assert(fc.property(arb, predicate), { seed: SEED, numRuns: runs });
+}
+
+describe(`property: every option of every generator is accepted or refused as the README says (${seedNote()})`, () => {
+  let count = 0;
+  after(() => process.stderr.write(`property: ${count} option values checked against the validators\n`));
+  for (const g of GENERATORS) {
+    for (const q of g.questions) {
+      const spec = specFor(q, g.nameMax);
+      it(`${g.name} --${optionName(q)}: ${RUNS_PER_OPTION} values`, () => {
+        check(spec.arb, RUNS_PER_OPTION, (v) => {
+          count++;
+          const verdict = q.validate(v);
+          assert.equal(verdict === true, spec.allowed(v), `--${optionName(q)} ${JSON.stringify(v)}: validator says ${String(verdict)}`);
+          if (verdict !== true) {
+            assert.match(verdict, ALLOWED_HINT, `the refusal says what is allowed: ${verdict}`);
+            assert.doesNotMatch(verdict, /[\p{Cc}\p{Zl}\p{Zp}\p{Bidi_Control}]/u, `the message shows the value inert: ${JSON.stringify(verdict)}`);
+          }
+        });
+      });
+    }
+  }
+});
+
+interface RenderCase {
+  kind: ModuleKind;
+  project: ProjectAnswers;
+  module: ModuleEntry;
+}
+
+const renderCase: fc.Arbitrary<RenderCase> = fc
+  .record({
+    kind: fc.constantFrom<ModuleKind>('hello', 'chardev', 'platform'),
+    name: validName(19),
+    description: validFreeText,
+    moduleDescription: validFreeText,
+    author: validFreeText,
+    version: versionArb.filter(versionAllowed),
+    license: fc.constantFrom(...SPDX),
+    ci: fc.constantFrom('none', 'github'),
+    flavor: fc.constantFrom('classic', 'misc'),
+    minors: fc.integer({ min: 1, max: 64 }),
+    bufferSize: fc.integer({ min: 1, max: 1048576 }),
+    ioctlMagic: fc.integer({ min: 1, max: 255 }).map((n) => `0x${n.toString(16)}`),
+    compatible: compatibleArb.filter(compatibleAllowed),
+    features: fc.subarray(FEATURES).map((a) => (a.length ? a.join(',') : 'none')),
+  })
+  .map((r) => {
+    const settings: ModuleEntry['settings'] =
+      r.kind === 'chardev'
+        ? { flavor: r.flavor, ...(r.flavor === 'classic' ? { minors: String(r.minors) } : {}), bufferSize: String(r.bufferSize), ioctlMagic: r.ioctlMagic }
+        : r.kind === 'platform'
+          ? { compatible: r.compatible, features: r.features }
+          : {};
+    const module: ModuleEntry = { name: r.name, kind: r.kind, description: r.kind === 'hello' ? r.description : r.moduleDescription, settings };
+    const project: ProjectAnswers = { name: r.name, description: r.description, author: r.author, license: r.license, version: r.version, ci: r.ci };
+    return { kind: r.kind, project, module };
+  });
+
+function render(c: RenderCase, texts?: { description: string; author: string; version: string }): RenderedFile[] {
+  const project = texts ? { ...c.project, ...texts } : c.project;
+  const module = texts ? { ...c.module, description: texts.description } : c.module;
+  return renderFiles(c.kind === 'hello' ? 'app' : c.kind, [], project, [module], module, new Date(2026, 0, 1));
+}
+
+function run(cmd: string, args: string[], options: { cwd?: string; input?: string } = {}) {
+  const r = spawnSync(cmd, args, { ...options, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 });
+  if (r.error) throw r.error;
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
+}
+
+/** At most four child processes at a time. */
+let running = 0;
+const waiting: (() => void)[] = [];
+async function slot(): Promise<void> {
+  if (running < 4) {
+    running++;
+    return;
+  }
+  await new Promise<void>((resolve) => waiting.push(resolve));
+}
+function release(): void {
+  const next = waiting.shift();
+  if (next) next();
+  else running--;
+}
+
+function runAsync(cmd: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+  });
+}
+
+function writeProject(dir: string, files: readonly RenderedFile[]): void {
+  for (const f of files) {
+    mkdirSync(path.dirname(path.join(dir, f.path)), { recursive: true });
+    writeFileSync(path.join(dir, f.path), f.contents);
+  }
+}
+
+describe(`property: accepted values come out byte-exact and inert in every file (${RENDER_CASES} projects; ${seedNote()})`, () => {
+  const cases = fc.sample(renderCase, { seed: SEED, numRuns: RENDER_CASES });
+  const root = mkdtempSync(path.join(tmpdir(), 'kmod-prop-'));
+  const rendered = cases.map((c, i) => {
+    const dir = path.join(root, String(i));
+    const files = render(c);
+    writeProject(dir, files);
+    return { c, dir, files };
+  });
+  const caseNote = (i: number) => `case ${i} of ${seedNote()}: ${JSON.stringify(cases[i])}`;
+
+  it('C: every DRIVER_* string and MODULE_LICENSE compiled into a program prints the exact bytes', () => {
+    const calls: string[] = [];
+    const expected: Buffer[] = [];
+    const owner: number[] = [];
+    rendered.forEach(({ c, files }, i) => {
+      const want: Record<string, string> = { DRIVER_AUTHOR: c.project.author, DRIVER_DESC: c.module.description, DRIVER_VERSION: c.project.version };
+      let found = 0;
+      for (const f of files.filter((x) => x.path.endsWith('.c') && !x.path.includes('/'))) {
+        for (const line of f.contents.split('\n')) {
+          const d = /^#define (DRIVER_AUTHOR|DRIVER_DESC|DRIVER_VERSION)\t(".*")$/.exec(line);
+          const l = /^MODULE_LICENSE\((".*")\);$/.exec(line);
+          if (d?.[1] && d[2]) {
+            calls.push(`\tout(${d[2]});`);
+            expected.push(Buffer.from(want[d[1]] ?? '', 'utf8'));
+            owner.push(i);
+            found++;
+          }
+          if (l?.[1]) {
+            calls.push(`\tout(${l[1]});`);
+            expected.push(Buffer.from(MODULE_LICENSE[c.project.license] ?? '', 'utf8'));
+            owner.push(i);
+          }
+        }
+      }
+      assert.equal(found, 3, `three DRIVER_* strings in the module source: ${caseNote(i)}`);
+    });
+    const src = path.join(root, 'strings.c');
+    writeFileSync(
+      src,
+      '#include <stdio.h>\n#include <string.h>\n' +
+        'static void out(const char *s)\n{\n\tprintf("%zu:", strlen(s));\n\tfwrite(s, 1, strlen(s), stdout);\n\tputchar(\'\\n\');\n}\n' +
+        `int main(void)\n{\n${calls.join('\n')}\n\treturn 0;\n}\n`,
+    );
+    const cc = run('cc', ['-std=gnu11', '-Wall', '-Wextra', '-Werror', '-Wtrigraphs', '-Wbidi-chars=any', '-o', path.join(root, 'strings'), src]);
+    assert.equal(cc.status, 0, `${cc.stderr}\n${seedNote()}`);
+    const outBuf = run(path.join(root, 'strings'), []).stdout;
+    let at = 0;
+    expected.forEach((want, k) => {
+      const colon = outBuf.indexOf(0x3a, at);
+      const len = Number(outBuf.subarray(at, colon).toString());
+      const got = outBuf.subarray(colon + 1, colon + 1 + len);
+      assert.deepEqual(got.toString('utf8'), want.toString('utf8'), caseNote(owner[k] ?? -1));
+      assert.ok(got.equals(want), `bytes differ: ${caseNote(owner[k] ?? -1)}`);
+      at = colon + 1 + len + 1;
+    });
+    assert.equal(at, outBuf.length);
+  });
+
+  it('C: with comments stripped by gcc, every source is the same as with plain text (text stays in comments and literals)', () => {
+    const plain = { description: 'X', author: 'X', version: '1' };
+    const strip = (texts: string[]): string[] => {
+      const sep = (k: number) => `@@kmod_sep_${k}@@`;
+      const file = path.join(root, `strip-${texts.length}-${Math.random().toString(36).slice(2)}.c`);
+      writeFileSync(file, texts.map((t, k) => `${sep(k)}\n${t}\n`).join(''));
+      const r = run('gcc', ['-fpreprocessed', '-E', '-P', '-x', 'c', file]);
+      assert.equal(r.status, 0, r.stderr);
+      const parts = r.stdout.toString('utf8').split(/@@kmod_sep_\d+@@/).slice(1);
+      assert.equal(parts.length, texts.length, 'a comment swallowed a separator');
+      // String literals may differ (they hold the text): compare the code around them.
+      return parts.map((p) => p.replace(/"(?:\\.|[^"\\\n])*"/g, '""').replace(/\s+/g, ' ').trim());
+    };
+    const sources: string[] = [];
+    const twins: string[] = [];
+    const who: number[] = [];
+    rendered.forEach(({ c, files }, i) => {
+      const twin = new Map(render(c, plain).map((f) => [f.path, f.contents]));
+      for (const f of files.filter((x) => /\.[ch]$/.test(x.path) && !x.path.startsWith('tools/'))) {
+        sources.push(f.contents);
+        twins.push(twin.get(f.path) ?? '');
+        who.push(i);
+      }
+    });
+    const a = strip(sources);
+    const b = strip(twins);
+    a.forEach((s, k) => assert.equal(s, b[k], caseNote(who[k] ?? -1)));
+  });
+
+  it('dkms.conf: bash sources it, runs nothing (xtrace shows only assignments) and reads back name, version, modules', () => {
+    const script = rendered
+      .map(({ dir }) => `( PS4='+ '; BASH_XTRACEFD=3; set -x; . '${dir}/dkms.conf'; set +x; printf '%s\\0' "$PACKAGE_NAME" "$PACKAGE_VERSION" "\${BUILT_MODULE_NAME[@]}" >'${dir}/dkms.vals' ) 3>'${dir}/dkms.trace'`)
+      .join('\n');
+    const r = run('bash', ['--noprofile', '--norc', '-c', script]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '', 'sourcing printed nothing (no command ran, none was missing)');
+    rendered.forEach(({ c, dir }, i) => {
+      const trace = readFileSync(path.join(dir, 'dkms.trace'), 'utf8').split('\n').filter(Boolean);
+      // "+ . file" sources it, "++ NAME=value" is an assignment in it; a
+      // command substitution would show as "+++ command".
+      assert.equal(trace[0], `+ . ${dir}/dkms.conf`);
+      assert.equal(trace.at(-1), '+ set +x');
+      for (const line of trace.slice(1, -1)) {
+        assert.match(line, /^\+\+ [A-Z_]+(\[\d+\])?=/, `only assignments ran: ${line}\n${caseNote(i)}`);
+      }
+      const kos = c.kind === 'platform' ? [c.module.name, `${c.module.name}_testdev`] : [c.module.name];
+      const vals = readFileSync(path.join(dir, 'dkms.vals'), 'utf8').split('\0').slice(0, -1);
+      assert.deepEqual(vals, [c.project.name, c.project.version, ...kos], caseNote(i));
+    });
+  });
+
+  it('Makefile: make parses it (make -n -p runs nothing), and its help prints the text exactly', async () => {
+    const version = (db: string, i: number) =>
+      assert.match(db, new RegExp(`^PACKAGE_VERSION := ${cases[i]?.project.version.replace(/[.+~]/g, '\\$&')}$`, 'm'), caseNote(i));
+    await Promise.all(
+      rendered.map(async ({ c, dir }, i) => {
+        await slot();
+        try {
+          // The help recipe runs, and make prints its database (-p) after it.
+          const r = await runAsync('make', ['-p', '-s', '-C', dir, 'help', 'KDIR=/nonexistent']);
+          assert.equal(r.status, 0, `${r.stderr}\n${caseNote(i)}`);
+          assert.equal(r.stdout.split('\n')[0], `${c.project.name} ${c.project.version}: ${c.project.description}`, caseNote(i));
+          version(r.stdout, i);
+          if (i % 5 === 0) {
+            const dry = await runAsync('make', ['-n', '-p', '-C', dir, 'help', 'KDIR=/nonexistent']);
+            assert.equal(dry.status, 0, `${dry.stderr}\n${caseNote(i)}`);
+            version(dry.stdout, i);
+          }
+        } finally {
+          release();
+        }
+      }),
+    );
+  });
+
+  it('the CI workflow is YAML that parses, with its build job and steps', () => {
+    const withCi = rendered.filter(({ c }) => c.project.ci === 'github');
+    assert.ok(withCi.length > 0, 'some cases have --ci github');
+    for (const { dir } of withCi) {
+      const doc = parseYaml(readFileSync(path.join(dir, '.github/workflows/build.yml'), 'utf8')) as {
+        jobs?: { build?: { steps?: unknown[] } };
+      };
+      assert.ok(Array.isArray(doc.jobs?.build?.steps) && doc.jobs.build.steps.length >= 3);
+    }
+  });
+});
+
+type Runner = typeof runApp;
+const RUNNERS: Record<string, Runner> = { app: runApp, chardev: runChardev, platform: runPlatform };
+
+/** One generator run with generated options: which generator, and an optional value per option. */
+const generatorRun = fc.constantFrom(...GENERATORS).chain((g) =>
+  fc
+    .tuple(...g.questions.map((q) => fc.option(specFor(q, g.nameMax).arb, { freq: 2, nil: undefined })))
+    .map((values) => ({ g, options: Object.fromEntries(g.questions.flatMap((q, k) => (values[k] === undefined ? [] : [[optionName(q), values[k]]]))) })),
+);
+
+function expectedAccepted(g: (typeof GENERATORS)[number], options: Record<string, string>): boolean {
+  if (g.name === 'chardev' && options.minors !== undefined && options.flavor === 'misc') return false;
+  return g.questions.every((q) => {
+    const v = options[optionName(q)];
+    return v === undefined || specFor(q, g.nameMax).allowed(v);
+  });
+}
+
+describe(`property: generator runs refuse bad values and write nothing, and re-runs keep edits (${GENERATOR_RUNS} runs; ${seedNote()})`, () => {
+  it('refused: exit with a message naming the option, nothing written; accepted: edit kept on re-run', async () => {
+    const runs = fc.sample(generatorRun, { seed: SEED, numRuns: GENERATOR_RUNS });
+    let refused = 0;
+    for (const [i, { g, options }] of runs.entries()) {
+      const note = `run ${i} of ${seedNote()}: ${g.name} ${JSON.stringify(options)}`;
+      const dir = mkdtempSync(path.join(tmpdir(), 'kmod-prop-run-'));
+      const runner = RUNNERS[g.name] as Runner;
+      const accepted = expectedAccepted(g, options);
+      const outcome = await runner({ ...options, yes: true }, dir).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      if (!accepted) {
+        refused++;
+        assert.ok(outcome instanceof Error, `refused: ${note}`);
+        assert.match(outcome.message, /^--[a-z-]+: /, note);
+        assert.deepEqual(readdirSync(dir), [], `nothing written: ${note}`);
+        continue;
+      }
+      assert.equal(outcome, undefined, `accepted: ${String(outcome)}\n${note}`);
+      const written = readdirSync(dir).filter((f) => /\.(c|h)$|^Makefile$|^Kbuild$|^dkms\.conf$|^README\.md$/.test(f));
+      assert.ok(written.length >= 4, note);
+      const victim = written[i % written.length] as string;
+      const edit = `\n# ${i}: my own line\n`;
+      appendFileSync(path.join(dir, victim), edit);
+      const before = readFileSync(path.join(dir, victim), 'utf8');
+      await runner({ yes: true, description: `Re-run ${i}` }, dir);
+      assert.equal(readFileSync(path.join(dir, victim), 'utf8'), before, `edit to ${victim} kept: ${note}`);
+    }
+    assert.ok(refused > 0 && refused < runs.length, `both outcomes occur (${refused} of ${runs.length} refused)`);
+  });
+
+  it('eject --generator: a generator with templates or all; anything else refused with the list', async () => {
+    const values = fc.sample(enumArb([...EJECTABLE, 'all']), { seed: SEED, numRuns: 30 });
+    for (const v of values) {
+      const dir = mkdtempSync(path.join(tmpdir(), 'kmod-prop-eject-'));
+      const ok = [...EJECTABLE, 'all'].includes(v);
+      const outcome = await runEject({ generator: v }, dir).then(() => undefined, (err: unknown) => err);
+      if (ok) assert.equal(outcome, undefined, `${JSON.stringify(v)}: ${String(outcome)}`);
+      else {
+        assert.ok(outcome instanceof Error, JSON.stringify(v));
+        assert.match(outcome.message, /^--generator: '.*' is not a generator with templates: use app, chardev, platform or all$/);
+        assert.deepEqual(readdirSync(dir), []);
+      }
+    }
+  });
+});
