@@ -546,11 +546,14 @@ static int load_module(const char *ko, const char *params)
 static int unload_busy(const char *dev, const char *name, long ms)
 {
 	long start = now_ms(), attempts = 0;
+	int ready[2], i, status;
 	pid_t pids[2];
-	int i, status, alive;
+	char c;
 
 	printf("unload-busy %s %s %ld ms\n", dev, name, ms);
 	fflush(stdout);
+	if (pipe(ready))
+		return 1;
 	for (i = 0; i < 2; i++) {
 		pids[i] = fork();
 		if (pids[i] == 0) {
@@ -559,6 +562,9 @@ static int unload_busy(const char *dev, const char *name, long ms)
 
 			if (fd < 0)
 				exit(2);
+			/* Open: tell the parent, then keep I/O going until the end. */
+			if (write(ready[1], "r", 1) != 1)
+				exit(5);
 			while (now_ms() - start < ms) {
 				if (write(fd, buf, sizeof(buf)) < 0 && errno != ENOSPC)
 					exit(3);
@@ -569,14 +575,13 @@ static int unload_busy(const char *dev, const char *name, long ms)
 			exit(0);
 		}
 	}
-	/* Give the workers time to open the device. */
-	usleep(100000);
-	do {
-		alive = 0;
-		for (i = 0; i < 2; i++)
-			alive += pids[i] && waitpid(pids[i], &status, WNOHANG) == 0;
-		if (!alive)
-			break;
+	close(ready[1]);
+	for (i = 0; i < 2; i++) {
+		if (read(ready[0], &c, 1) != 1)
+			fail("I/O process %d did not open %s", i, dev);
+	}
+	/* Both files are open until start + ms: try to remove the module until shortly before. */
+	while (failures == 0 && now_ms() - start < ms - 300) {
 		attempts++;
 		if (delete_module(name) == 0) {
 			fail("module %s removed while its device was open (attempt %ld)", name, attempts);
@@ -585,9 +590,9 @@ static int unload_busy(const char *dev, const char *name, long ms)
 		if (errno != EWOULDBLOCK && errno != EBUSY)
 			fail("delete_module %s: unexpected %s", name, strerror(errno));
 		usleep(2000);
-	} while (failures == 0);
+	}
 	for (i = 0; i < 2; i++) {
-		if (waitpid(pids[i], &status, 0) >= 0 && (!WIFEXITED(status) || WEXITSTATUS(status)))
+		if (waitpid(pids[i], &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
 			fail("I/O process %d failed (status %d)", i, status);
 	}
 	if (failures == 0 && delete_module(name) != 0)

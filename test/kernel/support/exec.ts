@@ -1,5 +1,5 @@
 /** Running the real tools: every command's output is kept for the failure message. */
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncOptions } from 'node:child_process';
 
 export interface ExecResult {
   status: number | null;
@@ -39,4 +39,46 @@ export function which(tool: string): string | undefined {
   const r = spawnSync('sh', ['-c', `command -v "$1"`, 'sh', tool], { encoding: 'utf8' });
   const found = r.stdout.trim();
   return r.status === 0 && found ? found : undefined;
+}
+
+/** The same as exec, without blocking: for builds and boots that run side by side. */
+export function execAsync(
+  cmd: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<ExecResult> {
+  const command = [cmd, ...args].join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 300_000);
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(new Error(`${command}: ${e.message}`));
+    });
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), command });
+    });
+  });
+}
+
+/** Runs async jobs with at most `n` at a time (builds and boots on a 2-core machine). */
+export function limiter(n: number): <T>(job: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const queue: (() => void)[] = [];
+  return async <T>(job: () => Promise<T>): Promise<T> => {
+    if (running >= n) await new Promise<void>((resolve) => queue.push(resolve));
+    else running++;
+    try {
+      return await job();
+    } finally {
+      const next = queue.shift();
+      if (next) next();
+      else running--;
+    }
+  };
 }

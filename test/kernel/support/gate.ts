@@ -27,8 +27,12 @@ const TOOLS: [string, string][] = [
 ];
 
 export interface KernelEnv {
-  /** Every kernel line: builds and QEMU scenarios run on all of them. */
+  /** Every kernel line's boot kernel: builds and QEMU scenarios run on all of them. */
   kernels: Kernel[];
+  /** Debug kernels (lockdep, KASAN, kmemleak, UBSAN...): builds and every QEMU scenario too. */
+  debugKernels: Kernel[];
+  /** Other configurations of the source-built lines (PM off, OF on...): builds only. */
+  buildOnlyKernels: Kernel[];
   /** The installed Debian kernels: DKMS, install and build-environment tests. */
   debianKernels: Kernel[];
   checkpatch: string;
@@ -50,7 +54,17 @@ export function probeKernelEnv(): { env?: KernelEnv; missing: string[] } {
     missing.push(err instanceof Error ? err.message : String(err));
   }
   if (missing.length > 0 || !checkpatch) return { missing };
-  return { env: { kernels, debianKernels: kernels.filter((k) => k.kind === 'debian'), checkpatch, busybox }, missing };
+  return {
+    env: {
+      kernels: kernels.filter((k) => k.config === 'boot'),
+      debugKernels: kernels.filter((k) => k.config === 'debug'),
+      buildOnlyKernels: kernels.filter((k) => k.config !== 'boot' && k.config !== 'debug'),
+      debianKernels: kernels.filter((k) => k.kind === 'debian'),
+      checkpatch,
+      busybox,
+    },
+    missing,
+  };
 }
 
 /**
@@ -60,7 +74,9 @@ export function probeKernelEnv(): { env?: KernelEnv; missing: string[] } {
 export function withKernelEnv(name: string, suite: (env: KernelEnv) => void): void {
   const { env, missing } = probeKernelEnv();
   if (env) {
-    for (const k of env.kernels) process.stderr.write(`kernel ${k.line}: ${k.release} [${k.kind}] (${k.kdir}, ${k.image})\n`);
+    for (const k of [...env.kernels, ...env.debugKernels, ...env.buildOnlyKernels]) {
+      process.stderr.write(`kernel ${k.label}: ${k.release} [${k.kind}, ${k.config}] (${k.kdir}, ${k.image})\n`);
+    }
     suite(env);
     return;
   }

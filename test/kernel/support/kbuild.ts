@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from '../../support/cli.js';
-import { exec, execOk, type ExecResult } from './exec.js';
+import { exec, execAsync, execOk, type ExecResult } from './exec.js';
 import type { Kernel } from './kernels.js';
 
 /**
@@ -51,6 +51,11 @@ export function strictBuild(dir: string, makeArgs: readonly string[], env: NodeJ
 
 export function modinfo(field: string, ko: string): string {
   return execOk('modinfo', ['-F', field, ko]).stdout.replace(/\n$/, '');
+}
+
+/** strictBuild without blocking, for builds that run side by side; resolves even when make fails. */
+export async function strictBuildAsync(dir: string, kernel: Kernel): Promise<ExecResult> {
+  return guardJobserver(await execAsync('make', [JOBS, '-C', dir, 'W=1', 'C=1', ...kernelArgs(kernel)], { timeoutMs: 600_000 }));
 }
 
 /** A target of the generated Makefile, MAKEFLAGS=-j2 in the environment; may fail. */

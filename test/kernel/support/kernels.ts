@@ -15,6 +15,10 @@ import { exec } from './exec.js';
 export interface Kernel {
   /** Kernel line, e.g. "6.1". */
   line: string;
+  /** The line and, for a derived configuration, its name: "7.3", "7.3-debug", "5.10-nopm". */
+  label: string;
+  /** boot: the kernel a line boots; debug: with lockdep/KASAN/kmemleak/UBSAN...; others build only. */
+  config: 'boot' | 'debug' | 'nopm' | 'of';
   /** Release as in uname -r, e.g. "6.1.0-56-amd64". */
   release: string;
   /** Prepared build tree (headers). */
@@ -33,29 +37,67 @@ export const SPARSE_WRAPPER = fileURLToPath(new URL('../../../../test/kernel/sou
 /** Lines the source-built kernels must cover. */
 export const SOURCE_KERNEL_LINES = ['5.10', '7'] as const;
 
+/** Lines with a debug kernel: KMOD_DEBUG_LINES, as for build.sh (default: 7). */
+export function debugLines(): string[] {
+  return (process.env.KMOD_DEBUG_LINES ?? '7').split(/\s+/).filter(Boolean);
+}
+
 export function sourceKernelsWanted(): boolean {
   return process.env.KMOD_SOURCE_KERNELS !== '0';
+}
+
+/** What a build-only configuration changes, for messages and the README. */
+export const DERIVED_CONFIGS = {
+  nopm: 'PM and PM_SLEEP off',
+  of: 'OF on, PM on, PM_SLEEP off',
+} as const;
+
+interface ManifestEntry {
+  line: string;
+  config?: Kernel['config'];
+  release: string;
+  kdir: string;
+  image: string;
+}
+
+function sourceKernel(e: ManifestEntry): Kernel {
+  const config = e.config ?? 'boot';
+  const makeArgs = Number(e.line.split('.')[0]) >= 7 ? [`CHECK=${SPARSE_WRAPPER}`] : [];
+  return {
+    line: e.line,
+    label: config === 'boot' ? e.line : `${e.line}-${config}`,
+    config,
+    release: e.release,
+    kdir: e.kdir,
+    image: e.image,
+    kind: 'source',
+    makeArgs,
+  };
 }
 
 function resolveSourceKernels(): { kernels: Kernel[]; missing: string[] } {
   const manifest = path.join(cacheDir(), 'kernels', 'manifest.json');
   const hint = 'run test/kernel/source-kernels/build.sh (or set KMOD_SOURCE_KERNELS=0 outside CI)';
   if (!existsSync(manifest)) return { kernels: [], missing: [`${manifest}: source-built kernels; ${hint}`] };
-  const entries = JSON.parse(readFileSync(manifest, 'utf8')) as { line: string; release: string; kdir: string; image: string }[];
+  const entries = JSON.parse(readFileSync(manifest, 'utf8')) as ManifestEntry[];
   const kernels: Kernel[] = [];
   const missing: string[] = [];
   for (const want of SOURCE_KERNEL_LINES) {
-    const e = entries.find((k) => k.line === want || k.line.startsWith(`${want}.`));
-    if (!e) {
-      missing.push(`source-built kernel ${want}.x in ${manifest}; ${hint}`);
-      continue;
+    const ofLine = entries.filter((k) => k.line === want || k.line.startsWith(`${want}.`));
+    // Every line has its boot kernel and the build-only configurations; 7.x its debug kernel too.
+    const configs: Kernel['config'][] = ['boot', 'nopm', 'of', ...(debugLines().includes(want) ? (['debug'] as const) : [])];
+    for (const config of configs) {
+      const e = ofLine.find((k) => (k.config ?? 'boot') === config);
+      if (!e) {
+        missing.push(`source-built kernel ${want}.x (${config}) in ${manifest}; ${hint}`);
+        continue;
+      }
+      if (!existsSync(e.image) || !existsSync(path.join(e.kdir, 'Module.symvers'))) {
+        missing.push(`${e.kdir} (built ${e.line} ${config} tree); ${hint}`);
+        continue;
+      }
+      kernels.push(sourceKernel(e));
     }
-    if (!existsSync(e.image) || !existsSync(path.join(e.kdir, 'Module.symvers'))) {
-      missing.push(`${e.kdir} (built ${e.line} tree); ${hint}`);
-      continue;
-    }
-    const makeArgs = Number(e.line.split('.')[0]) >= 7 ? [`CHECK=${SPARSE_WRAPPER}`] : [];
-    kernels.push({ line: e.line, release: e.release, kdir: e.kdir, image: e.image, kind: 'source', makeArgs });
   }
   return { kernels, missing };
 }
@@ -80,6 +122,8 @@ export function resolveKernels(): { kernels: Kernel[]; missing: string[] } {
     const release = match[1];
     const kernel: Kernel = {
       line,
+      label: line,
+      config: 'boot',
       release,
       kdir: `/lib/modules/${release}/build`,
       image: `/boot/vmlinuz-${release}`,

@@ -16,16 +16,37 @@ export interface MatrixRow {
   ok: boolean;
 }
 
+function record(kernel: string, variant: string, step: string, ok: boolean): void {
+  appendFileSync(MATRIX_FILE, `${JSON.stringify({ kernel, variant, step, ok })}\n`);
+}
+
+function located(kernel: string, variant: string, step: string, err: unknown): Error {
+  record(kernel, variant, step, false);
+  const message = err instanceof Error ? err.message : String(err);
+  return new Error(`[kernel ${kernel} / ${variant} / ${step}] ${message}`, { cause: err });
+}
+
 export function track<T>(kernel: string, variant: string, step: string, fn: () => T): T {
+  let result: T;
   try {
-    const result = fn();
-    appendFileSync(MATRIX_FILE, `${JSON.stringify({ kernel, variant, step, ok: true })}\n`);
-    return result;
+    result = fn();
   } catch (err) {
-    appendFileSync(MATRIX_FILE, `${JSON.stringify({ kernel, variant, step, ok: false })}\n`);
-    const message = err instanceof Error ? err.message : String(err);
-    throw new Error(`[kernel ${kernel} / ${variant} / ${step}] ${message}`, { cause: err });
+    throw located(kernel, variant, step, err);
   }
+  record(kernel, variant, step, true);
+  return result;
+}
+
+/** track() for async steps. */
+export async function trackAsync<T>(kernel: string, variant: string, step: string, fn: () => Promise<T>): Promise<T> {
+  let result: T;
+  try {
+    result = await fn();
+  } catch (err) {
+    throw located(kernel, variant, step, err);
+  }
+  record(kernel, variant, step, true);
+  return result;
 }
 
 export function readMatrix(): MatrixRow[] {

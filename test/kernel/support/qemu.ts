@@ -1,26 +1,68 @@
 /**
- * Boots a real kernel under QEMU (TCG) with an initramfs made of busybox,
- * the modules under test and a scenario script, and returns what happened.
- * The scenario uses `step NAME command...`; each step prints its exit status
- * and output with markers that the test reads back.
+ * Boots a real kernel under QEMU (TCG) once, with an initramfs made of
+ * busybox, every module and helper under test and one script that runs
+ * every scenario in turn, and returns what happened in each.
+ *
+ * A scenario uses `step NAME command...`; each step prints its exit status
+ * and output with markers that the test reads back. Each scenario starts
+ * with an empty kernel log and ends by dumping it (dmesg -c), so kernel
+ * trouble is attributed to the scenario that caused it. On a kernel with
+ * kmemleak, the boot ends with a scan after every module is gone.
  */
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execOk } from './exec.js';
+import { execAsync, execOk } from './exec.js';
 
 export interface Step {
   rc: number;
   out: string[];
 }
 
+export interface ScenarioResult {
+  /** The scenario's part of the console, \r removed. */
+  log: string;
+  steps: Map<string, Step>;
+  /** The kernel log of this scenario alone. */
+  dmesg: string;
+  /** Its end marker was reached (false: the kernel died or hung in it, or it never started). */
+  finished: boolean;
+  /** Guest time it took (uptime at its end minus at its start). */
+  seconds?: number;
+}
+
 export interface BootResult {
   /** The whole console log, \r removed. */
   log: string;
-  steps: Map<string, Step>;
-  /** dmesg as dumped at the end of the scenario. */
-  dmesg: string;
+  /** Kernel messages before the first scenario. */
+  bootDmesg: string;
+  scenarios: Map<string, ScenarioResult>;
+  /** kmemleak's report after the last scenario (empty: no leak), or undefined without kmemleak. */
+  kmemleak?: string;
   finished: boolean;
+  seconds: number;
+}
+
+export interface GuestFile {
+  /** File on the host. */
+  src: string;
+  /** Path in the guest, e.g. /modules/main/hello.ko. */
+  dest: string;
+}
+
+export interface Scenario {
+  id: string;
+  /** busybox sh script using `step`. */
+  script: string;
+}
+
+export interface BootOptions {
+  image: string;
+  busybox: string;
+  files: readonly GuestFile[];
+  scenarios: readonly Scenario[];
+  memoryMb?: number;
+  timeoutMs?: number;
 }
 
 const PRELUDE = `#!/bin/busybox sh
@@ -29,8 +71,9 @@ export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 exec </dev/console >/dev/console 2>&1
-# Keep the kernel's own messages off the console; the scenario reads dmesg.
+# Keep the kernel's own messages off the console; each scenario dumps its dmesg.
 echo 1 >/proc/sys/kernel/printk
 step() {
   name=$1
@@ -41,76 +84,155 @@ step() {
   [ -n "$out" ] && echo "$out" | sed "s/^/KMOD-OUT $name: /"
   return 0
 }
+leaks=/sys/kernel/debug/kmemleak
+[ -e $leaks ] && echo clear >$leaks
 echo
 echo KMOD-BEGIN
+echo KMOD-BOOT-DMESG-BEGIN
+dmesg -c
+echo KMOD-BOOT-DMESG-END
 `;
 
 const EPILOGUE = `
-echo KMOD-DMESG-BEGIN
-dmesg
-echo KMOD-DMESG-END
+if [ -e $leaks ]; then
+  # kmemleak reports objects older than 5 s that nothing points to.
+  sleep 6
+  echo scan >$leaks
+  echo scan >$leaks
+  echo KMOD-KMEMLEAK-BEGIN
+  cat $leaks
+  echo KMOD-KMEMLEAK-END
+fi
 echo KMOD-END
 reboot -f
 `;
 
-export interface BootOptions {
-  image: string;
-  busybox: string;
-  /** Files copied to /modules/ in the guest. */
-  modules: readonly string[];
-  /** Scenario script body (busybox sh). */
-  scenario: string;
-  timeoutMs?: number;
+function scenarioBlock(s: Scenario): string {
+  return `
+echo "KMOD-SCENARIO-BEGIN ${s.id}"
+echo "KMOD-UPTIME $(cut -d' ' -f1 /proc/uptime)"
+(
+${s.script}
+)
+echo "KMOD-SCENARIO-DMESG-BEGIN ${s.id}"
+dmesg -c
+echo "KMOD-UPTIME $(cut -d' ' -f1 /proc/uptime)"
+echo "KMOD-SCENARIO-END ${s.id}"
+`;
 }
 
-export function boot(options: BootOptions): BootResult {
+/** Builds the initramfs and boots it; resolves when the VM has powered off (or timed out). */
+export async function bootScenarios(options: BootOptions): Promise<BootResult> {
   const work = mkdtempSync(path.join(tmpdir(), 'kmod-qemu-'));
   const root = path.join(work, 'root');
   for (const d of ['bin', 'proc', 'sys', 'dev', 'modules', 'tmp']) mkdirSync(path.join(root, d), { recursive: true });
   copyFileSync(options.busybox, path.join(root, 'bin', 'busybox'));
   chmodSync(path.join(root, 'bin', 'busybox'), 0o755);
-  for (const m of options.modules) copyFileSync(m, path.join(root, 'modules', path.basename(m)));
-  writeFileSync(path.join(root, 'init'), PRELUDE + options.scenario + EPILOGUE, { mode: 0o755 });
+  for (const f of options.files) {
+    const dest = path.join(root, f.dest);
+    mkdirSync(path.dirname(dest), { recursive: true });
+    copyFileSync(f.src, dest);
+  }
+  const ids = new Set<string>();
+  for (const s of options.scenarios) {
+    if (!/^[a-z0-9_.-]+$/.test(s.id) || ids.has(s.id)) throw new Error(`bad or duplicate scenario id ${s.id}`);
+    ids.add(s.id);
+  }
+  writeFileSync(path.join(root, 'init'), PRELUDE + options.scenarios.map(scenarioBlock).join('') + EPILOGUE, { mode: 0o755 });
   const initrd = path.join(work, 'initrd.gz');
   execOk('sh', ['-c', 'cd "$1" && find . | cpio -o -H newc --quiet | gzip -1 >"$2"', 'sh', root, initrd]);
-  const qemu = execOk(
+  const timeoutMs = options.timeoutMs ?? 600_000;
+  const start = Date.now();
+  const qemu = await execAsync(
     'timeout',
     [
-      String(Math.ceil((options.timeoutMs ?? 240_000) / 1000)),
-      'qemu-system-x86_64', '-accel', 'tcg', '-m', '512', '-smp', '1',
+      String(Math.ceil(timeoutMs / 1000)),
+      'qemu-system-x86_64', '-accel', 'tcg', '-m', String(options.memoryMb ?? 512), '-smp', '1',
       '-kernel', options.image, '-initrd', initrd,
       '-append', 'console=ttyS0 panic=-1 loglevel=4',
       '-nographic', '-no-reboot', '-monitor', 'none', '-serial', 'stdio', '-display', 'none',
     ],
-    { timeoutMs: (options.timeoutMs ?? 240_000) + 10_000 },
+    { timeoutMs: timeoutMs + 10_000 },
   );
-  return parseConsole(qemu.stdout.replace(/\r/g, ''));
+  const result = parseConsole(qemu.stdout.replace(/\r/g, ''));
+  result.seconds = Math.round((Date.now() - start) / 1000);
+  return result;
+}
+
+function between(text: string, begin: string, end: string): string | undefined {
+  const b = text.indexOf(begin);
+  if (b < 0) return undefined;
+  const e = text.indexOf(end, b + begin.length);
+  return e < 0 ? undefined : text.slice(b + begin.length, e);
 }
 
 export function parseConsole(log: string): BootResult {
-  const steps = new Map<string, Step>();
   const begin = log.indexOf('KMOD-BEGIN');
   const body = begin >= 0 ? log.slice(begin) : '';
+  const scenarios = new Map<string, ScenarioResult>();
+  let current: ScenarioResult | undefined;
+  let inDmesg = false;
   for (const line of body.split('\n')) {
+    const sb = /^KMOD-SCENARIO-BEGIN (\S+)$/.exec(line);
+    if (sb?.[1]) {
+      current = { log: '', steps: new Map(), dmesg: '', finished: false };
+      scenarios.set(sb[1], current);
+      inDmesg = false;
+      continue;
+    }
+    if (!current) continue;
+    const up = /^KMOD-UPTIME ([\d.]+)$/.exec(line);
+    if (up?.[1]) {
+      const t = Number(up[1]);
+      current.seconds = current.seconds === undefined ? -t : Math.round((current.seconds + t) * 10) / 10;
+      continue;
+    }
+    if (/^KMOD-SCENARIO-DMESG-BEGIN /.test(line)) {
+      inDmesg = true;
+      continue;
+    }
+    if (/^KMOD-SCENARIO-END /.test(line)) {
+      current.finished = true;
+      current = undefined;
+      continue;
+    }
+    current.log += `${line}\n`;
+    if (inDmesg) {
+      current.dmesg += `${line}\n`;
+      continue;
+    }
     const s = /^KMOD-STEP (\S+) rc=(\d+)$/.exec(line);
-    if (s?.[1] && s[2]) steps.set(s[1], { rc: Number(s[2]), out: [] });
+    if (s?.[1] && s[2]) current.steps.set(s[1], { rc: Number(s[2]), out: [] });
     const o = /^KMOD-OUT (\S+): (.*)$/.exec(line);
-    if (o?.[1] && o[2] !== undefined) steps.get(o[1])?.out.push(o[2]);
+    if (o?.[1] && o[2] !== undefined) current.steps.get(o[1])?.out.push(o[2]);
   }
-  const d0 = body.indexOf('KMOD-DMESG-BEGIN\n');
-  const d1 = body.indexOf('KMOD-DMESG-END');
-  const dmesg = d0 >= 0 && d1 > d0 ? body.slice(d0 + 'KMOD-DMESG-BEGIN\n'.length, d1) : '';
-  return { log, steps, dmesg, finished: body.includes('KMOD-END') };
+  const kmemleak = between(body, 'KMOD-KMEMLEAK-BEGIN\n', 'KMOD-KMEMLEAK-END');
+  return {
+    log,
+    bootDmesg: between(body, 'KMOD-BOOT-DMESG-BEGIN\n', 'KMOD-BOOT-DMESG-END') ?? '',
+    scenarios,
+    ...(kmemleak === undefined ? {} : { kmemleak }),
+    finished: body.includes('KMOD-END'),
+    seconds: 0,
+  };
 }
 
-/** Signs of a kernel in trouble, in the console log or dmesg. */
+/**
+ * Signs of a kernel in trouble: Oops, BUG (KASAN reports are "BUG: KASAN"),
+ * WARNING (lockdep's reports are warnings), UBSAN, debugobjects, list
+ * corruption, hung or locked-up tasks, panics.
+ */
 export function kernelTrouble(text: string): string[] {
-  return text.split('\n').filter((l) => /\bOops\b|\bBUG:|WARNING:|Call Trace|Kernel panic|general protection/.test(l));
+  return text
+    .split('\n')
+    .filter((l) =>
+      /\bOops\b|\bBUG:|WARNING:|Call Trace|Kernel panic|general protection|UBSAN:|ODEBUG:|list_(add|del) corruption|blocked for more than|soft lockup|hard LOCKUP|DEBUG_LOCKS_WARN_ON|possible (recursive|circular) locking/.test(l),
+    );
 }
 
-/** The step of that name; fails with the whole console log when it did not run. */
-export function stepOf(result: BootResult, name: string): Step {
+/** The step of that name; fails with the scenario's log when it did not run. */
+export function stepOf(result: ScenarioResult, name: string): Step {
   const step = result.steps.get(name);
-  if (!step) throw new Error(`scenario step ${name} did not run; console:\n${result.log}`);
+  if (!step) throw new Error(`scenario step ${name} did not run; scenario console:\n${result.log}`);
   return step;
 }

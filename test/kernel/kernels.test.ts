@@ -1,0 +1,170 @@
+/**
+ * The kernel matrix: every generated project built W=1 C=1 with -jN on every
+ * kernel and configuration (boot kernels of four lines, the debug kernel, and
+ * the build-only configurations: PM off, OF on with PM_SLEEP off), then one
+ * QEMU boot per bootable kernel that runs every scenario, each reported as a
+ * test of its own with its own log. Builds and boots run two at a time, as
+ * soon as what they need is ready; the tests wait for their results in order.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, it } from 'node:test';
+import { checkpatch } from './support/checkpatch.js';
+import { execAsync, limiter, type ExecResult } from './support/exec.js';
+import { withKernelEnv } from './support/gate.js';
+import { DERIVED_CONFIGS, type Kernel } from './support/kernels.js';
+import { copyProject, strictBuildAsync } from './support/kbuild.js';
+import { trackAsync } from './support/matrix.js';
+import { bootScenarios, kernelTrouble, type BootResult, type GuestFile } from './support/qemu.js';
+import { PROJECTS, SCENARIOS, STRESS_OPS, checkScenario, type Project } from './support/variants.js';
+
+const KMODSTRESS_SOURCE = fileURLToPath(new URL('../../../test/kernel/guest/kmodstress.c', import.meta.url));
+
+/** Settles a promise now (no unhandled rejection) and keeps it for the test that awaits it. */
+function held<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
+}
+
+function ok(r: ExecResult): ExecResult {
+  if (r.status !== 0) throw new Error(`${r.command} exited ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
+  return r;
+}
+
+interface Built {
+  dir: string;
+  log: string;
+}
+
+withKernelEnv('kernel matrix', (env) => {
+  const seed = process.env.KMOD_STRESS_SEED ? Number(process.env.KMOD_STRESS_SEED) : Math.floor(Math.random() * 1e9);
+  process.stderr.write(`kernel matrix: stress seed ${seed} (replay: KMOD_STRESS_SEED=${seed})\n`);
+  const sources = new Map(PROJECTS.map((p) => [p.id, p.create()] as const));
+  const mainSource = sources.get('main') as string;
+  const run = limiter(2);
+
+  // Host-side helpers for the guest, static: the chardev test programs and kmodstress.
+  const guestTools = mkdtempSync(path.join(tmpdir(), 'kmod-guest-'));
+  const tools = held(
+    run(async () => {
+      ok(await execAsync('make', ['-C', mainSource, 'tools', 'TOOLS_CFLAGS=-O2 -Wall -Wextra -Werror', 'TOOLS_LDFLAGS=-static']));
+      ok(await execAsync('gcc', ['-O2', '-Wall', '-Wextra', '-Werror', '-static', '-o', path.join(guestTools, 'kmodstress'), KMODSTRESS_SOURCE]));
+    }),
+  );
+
+  const booting = [...env.kernels, ...env.debugKernels];
+  const buildOnly = env.buildOnlyKernels;
+  process.stderr.write(
+    `kernel matrix: ${booting.length} boots x ${SCENARIOS.length} scenarios, ${booting.length + buildOnly.length} kernel configurations; ` +
+      `${STRESS_OPS.model + STRESS_OPS.shared} random char-device ops per flavour, ${STRESS_OPS.cycles} load and bind cycles\n`,
+  );
+  // The house template adds nothing a kernel configuration could change: boot kernels only.
+  const projectsFor = (k: Kernel): readonly Project[] => (buildOnly.includes(k) ? PROJECTS.filter((p) => p.id !== 'house') : PROJECTS);
+
+  const builds = new Map<string, Promise<Built>>();
+  for (const kernel of [...booting, ...buildOnly]) {
+    for (const project of projectsFor(kernel)) {
+      const dir = copyProject(sources.get(project.id) as string, `${project.id}-${kernel.label}`);
+      builds.set(
+        `${kernel.label}/${project.id}`,
+        held(
+          run(async () => {
+            const r = await strictBuildAsync(dir, kernel);
+            return { dir, log: `${r.stdout}${r.stderr}`, status: r.status };
+          }).then(({ dir: d, log, status }) => {
+            if (status !== 0) throw new Error(`make failed for ${project.id} on ${kernel.label}:\n${log}`);
+            return { dir: d, log };
+          }),
+        ),
+      );
+    }
+  }
+
+  const boots = new Map<string, Promise<BootResult>>();
+  for (const kernel of booting) {
+    boots.set(
+      kernel.label,
+      held(
+        (async () => {
+          await tools;
+          const built = new Map<string, Built>();
+          for (const p of PROJECTS) built.set(p.id, await (builds.get(`${kernel.label}/${p.id}`) as Promise<Built>));
+          const files: GuestFile[] = [{ src: path.join(guestTools, 'kmodstress'), dest: '/modules/kmodstress' }];
+          for (const p of PROJECTS) {
+            const b = built.get(p.id) as Built;
+            for (const ko of p.kos) files.push({ src: path.join(b.dir, `${ko}.ko`), dest: `/modules/${p.id}/${ko}.ko` });
+          }
+          for (const ko of PROJECTS[0]?.kos ?? []) {
+            if (/^chr_/.test(ko)) files.push({ src: path.join(mainSource, 'tools', `${ko}_test`), dest: `/modules/main/${ko}_test` });
+          }
+          const debug = kernel.config === 'debug';
+          return run(() =>
+            bootScenarios({
+              image: kernel.image,
+              busybox: env.busybox,
+              files,
+              scenarios: SCENARIOS.map((s) => ({ id: s.id, script: s.script(seed) })),
+              memoryMb: debug ? 1024 : 512,
+              timeoutMs: debug ? 1_200_000 : 600_000,
+            }),
+          );
+        })(),
+      ),
+    );
+  }
+
+  for (const p of PROJECTS) {
+    it(`${p.id}: kernel sources clean under checkpatch --strict`, () => {
+      const r = checkpatch(env.checkpatch, sources.get(p.id) as string, p.kernelSources);
+      assert.ok(r.clean, r.report);
+    });
+  }
+
+  it('guest programs (chardev test programs, kmodstress) build static with -Wall -Wextra -Werror', async () => {
+    await tools;
+  });
+
+  for (const kernel of [...booting, ...buildOnly]) {
+    const what =
+      kernel.config === 'debug'
+        ? 'debug kernel: lockdep, KASAN, kmemleak, UBSAN, DEBUG_OBJECTS, DEBUG_LIST, DEBUG_ATOMIC_SLEEP'
+        : kernel.config === 'boot'
+          ? kernel.kind
+          : `build only: ${DERIVED_CONFIGS[kernel.config]}`;
+    describe(`${kernel.label} (${kernel.release}; ${what})`, () => {
+      for (const project of projectsFor(kernel)) {
+        it(`${project.id}: builds with make -jN W=1 C=1, no warning; vermagic and modinfo right`, () =>
+          trackAsync(kernel.label, project.id, 'build', async () => {
+            const b = await (builds.get(`${kernel.label}/${project.id}`) as Promise<Built>);
+            project.checkBuild(b.log, b.dir, kernel);
+          }));
+      }
+      if (!booting.includes(kernel)) return;
+
+      it('boots once and runs every scenario to the end; nothing wrong at boot', async () => {
+        const result = await (boots.get(kernel.label) as Promise<BootResult>);
+        process.stderr.write(`kernel ${kernel.label}: one boot, ${SCENARIOS.length} scenarios, ${result.seconds} s\n`);
+        assert.ok(result.finished, `boot did not reach its end; console tail:\n${result.log.slice(-8000)}`);
+        assert.deepEqual(kernelTrouble(result.bootDmesg), [], result.bootDmesg);
+      });
+      for (const spec of SCENARIOS) {
+        it(`in QEMU: ${spec.title}`, () =>
+          trackAsync(kernel.label, spec.variant, spec.id, async () => {
+            const result = await (boots.get(kernel.label) as Promise<BootResult>);
+            checkScenario(spec, result.scenarios.get(spec.id), result.log);
+          }));
+      }
+      if (kernel.config === 'debug') {
+        it('kmemleak: no leak after every scenario and unload', async () => {
+          const result = await (boots.get(kernel.label) as Promise<BootResult>);
+          assert.ok(result.kmemleak !== undefined, `kmemleak did not report (no /sys/kernel/debug/kmemleak?)\n${result.log.slice(-4000)}`);
+          assert.equal(result.kmemleak.trim(), '', `kmemleak found leaks:\n${result.kmemleak}`);
+        });
+      }
+    });
+  }
+
+});
