@@ -3,71 +3,18 @@
  * class and /dev nodes, or a misc device), added to the current project or
  * created with the project around it.
  */
-import type { KmodOptions } from '../lib/base-generator.js';
-import { ModuleGenerator } from '../lib/module-generator.js';
-import type { Question } from '../lib/questions.js';
-import { shown, validateIntRange, validateIoctlMagic } from '../lib/validate.js';
+import { KmodGenerator, type KmodOptions } from '../lib/base-generator.js';
+import { KINDS } from '../lib/kinds.js';
+import { optionQuestionsOf } from '../lib/session.js';
 
-export const CHARDEV_FLAVORS = [
-  { value: 'classic', name: 'classic: alloc_chrdev_region + cdev + class, one /dev node per minor' },
-  { value: 'misc', name: 'misc: misc_register, one /dev node, major 10, least code' },
-] as const;
+export { CHARDEV_FLAVORS, CHARDEV_QUESTIONS, BUFFER_SIZE_MAX, MINORS_MAX } from '../lib/kinds.js';
 
-export const BUFFER_SIZE_MAX = 1024 * 1024;
-export const MINORS_MAX = 64;
-
-export const CHARDEV_QUESTIONS: readonly Question[] = [
-  {
-    name: 'flavor',
-    message: 'Kind of character device',
-    description: 'classic (cdev + class, several minors) or misc (misc_register) (default: classic)',
-    choices: CHARDEV_FLAVORS,
-    default: () => 'classic',
-    validate: (v) =>
-      CHARDEV_FLAVORS.some((f) => f.value === v) || `flavor ${shown(v)} is not allowed: use 'classic' or 'misc'`,
-  },
-  {
-    name: 'minors',
-    message: 'Number of devices (minor numbers)',
-    description: `Number of devices (minors), 1-${MINORS_MAX}, classic flavor only (default: 1)`,
-    default: () => '1',
-    validate: (v) => validateIntRange(v, 'number of minors', 1, MINORS_MAX, 4),
-    when: (a) => a.flavor === 'classic',
-    notApplicable: 'a misc device has exactly one minor: --minors needs --flavor classic',
-  },
-  {
-    name: 'bufferSize',
-    option: 'buffer-size',
-    message: 'Buffer size per device in bytes',
-    description: `Bytes of storage per device, 1-${BUFFER_SIZE_MAX} (default: 4096)`,
-    default: () => '4096',
-    validate: (v) => validateIntRange(v, 'buffer size', 1, BUFFER_SIZE_MAX, 4096),
-  },
-  {
-    name: 'ioctlMagic',
-    option: 'ioctl-magic',
-    message: 'ioctl magic number (hex byte)',
-    description: 'ioctl type byte for the UAPI header, 0x01-0xff (default: 0xbe, unassigned in ioctl-number.rst)',
-    default: () => '0xbe',
-    validate: validateIoctlMagic,
-  },
-];
-
-export default class ChardevGenerator extends ModuleGenerator {
-  protected readonly generator = 'chardev';
-  protected readonly kind = 'chardev' as const;
-  protected readonly kindQuestions = CHARDEV_QUESTIONS;
+export default class ChardevGenerator extends KmodGenerator {
+  protected readonly spec = KINDS.chardev;
 
   constructor(args: string[], options: KmodOptions) {
-    super(args, options, 'chardev', (name) => `Character device driver ${name}`);
-    this.description = 'Add a character-device driver (classic cdev or misc device) to the kmod project';
-    this.declareKindOptions();
-  }
-
-  end(): void {
-    const name = this.answers.name;
-    this.log(`\nCharacter device ${name} added. Next:`);
-    this.log(`  make && make tools          # module and tools/${name}_test`);
-    this.log(`  sudo insmod ${name}.ko && sudo tools/${name}_test selftest /dev/${name}${this.answers.flavor === 'classic' ? '0' : ''}`);
+    super(args, options);
+    this.description = KINDS.chardev.description;
+    this.declareQuestionOptions(optionQuestionsOf(KINDS.chardev));
   }
 }

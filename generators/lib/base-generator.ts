@@ -1,22 +1,22 @@
 /**
- * What every generator-kmod generator shares: an option for every prompt,
- * --yes, validation of options and answers by the same functions, the
- * project state in .yo-rc.json, and rendering through the template chain
- * with the no-clobber rule.
+ * What every generator-kmod generator shares on the yeoman side: an option
+ * for every prompt, --yes, the project state in .yo-rc.json, prompting
+ * through yeoman, and writing through yeoman's file system with the
+ * no-clobber rule. The decisions themselves are in lib/session.ts, shared
+ * with the bin's direct runner.
  */
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Generator, { type BaseOptions, type PromptQuestions } from 'yeoman-generator';
-import { savedModules, withModule, type ModuleEntry, type ProjectAnswers, type ProjectConfig } from './project.js';
-import { optionName, type Question, type QuestionContext } from './questions.js';
-import { renderFiles, type RenderedFile } from './render.js';
-import { BUILTIN_TEMPLATES, userTemplateRoots } from './templates.js';
-import { decideWrite, sha256 } from './writer.js';
+import type { KindSpec } from './kinds.js';
+import type { ProjectConfig } from './project.js';
+import { optionName, type Question } from './questions.js';
+import { UsageError, keptMessage, planRun, planWrites, questionsOf, resolveAnswers, savedAnswersFor, templateRootsFor } from './session.js';
+import { BUILTIN_TEMPLATES } from './templates.js';
+import { COMMON_OPTIONS } from './options.js';
+import { gitAuthor } from './git.js';
 
-/** An error caused by the user's input: reported as a message, without a stack trace. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError };
 
 export type KmodOptions = BaseOptions & {
   yes?: boolean;
@@ -24,34 +24,27 @@ export type KmodOptions = BaseOptions & {
   [option: string]: unknown;
 };
 
+/** A generator that makes one kind of module (app: the project with hello). */
 export abstract class KmodGenerator extends Generator<Record<string, unknown>, KmodOptions> {
-  /** Answers, keyed by question name, filled by resolveAnswers(). */
+  protected abstract readonly spec: KindSpec;
+  /** Answers, keyed by question name, filled in prompting. */
   protected answers: Record<string, string> = {};
 
   constructor(args: string[], options: KmodOptions) {
     // No package manager step (a kernel module project has no package.json);
-    // sub-generators inherit their tasks from ModuleGenerator.
+    // the generators inherit their tasks (prompting, writing, end) from here.
     super(args, options, { customInstallTask: true, inheritTasks: true });
     // --help appends templates/USAGE (one folder above the source root): how to customise.
     this.sourceRoot(path.join(BUILTIN_TEMPLATES, 'app'));
-    this.option('yes', {
-      type: Boolean,
-      alias: 'y',
-      description: 'Accept the default (or saved) answer for every question not given as an option; never prompt',
-      default: false,
-    });
-    this.option('templates', {
-      type: String,
-      description:
-        'Folder of your own templates, first in the lookup (saved in .yo-rc.json); then .kmod/templates/, ' +
-        '$XDG_CONFIG_HOME/generator-kmod/templates/, the built-ins. "generator-kmod eject" copies the built-ins to edit',
-    });
     quietLogger(this.env.adapter.log as unknown as Logger);
-    this.option('force', {
-      type: Boolean,
-      description: 'Replace files you changed since the generator wrote them (default: keep them and say so)',
-      default: false,
-    });
+    for (const o of COMMON_OPTIONS) {
+      this.option(o.name, {
+        type: o.type === 'boolean' ? Boolean : String,
+        description: o.description,
+        ...(o.alias ? { alias: o.alias } : {}),
+        ...(o.type === 'boolean' ? { default: false } : {}),
+      });
+    }
   }
 
   /** Declares one option per question (call from the constructor). */
@@ -65,159 +58,72 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
     return this.config.getAll() as Partial<ProjectConfig>;
   }
 
-  /**
-   * Resolves `questions` into this.answers: option values are validated first
-   * (nothing is asked or written when one is wrong), then each open question
-   * is asked in order, or takes its default with --yes. `saved` holds earlier
-   * answers, which become the defaults.
-   */
-  protected async resolveAnswers(questions: readonly Question[], saved: Record<string, unknown> = {}): Promise<void> {
-    const ctx: QuestionContext = { gitAuthor: await this.gitAuthor() };
-    const errors: string[] = [];
-    const given = new Map<string, string>();
-    for (const q of questions) {
-      const raw = this.options[optionName(q)] as unknown;
-      if (raw === undefined || raw === null) continue;
-      const value = String(raw);
-      const dashed = value === '' ? this.dashedValue(optionName(q)) : undefined;
-      const ok = dashed ?? q.validate(value);
-      if (ok === true) given.set(q.name, value);
-      else errors.push(`--${optionName(q)}: ${ok}`);
-    }
-    if (errors.length > 0) throw new UsageError(errors.join('\n'));
+  async prompting(): Promise<void> {
+    const config = this.projectConfig;
+    const questions = questionsOf(this.spec, typeof config.name === 'string');
+    const rawArgs = (this as unknown as { _args?: unknown })._args;
+    this.answers = await resolveAnswers(
+      questions,
+      this.options,
+      Array.isArray(rawArgs) ? rawArgs.map(String) : [],
+      savedAnswersFor(this.spec, config, this.options),
+      { gitAuthor: gitAuthor(this.destinationRoot()) },
+      {
+        canPrompt: this.canPrompt(),
+        prompt: async (q, defaultValue) => {
+          const prompted = await this.prompt([promptFor(q, defaultValue)] as unknown as PromptQuestions);
+          const answer: unknown = prompted[q.name];
+          return Array.isArray(answer) ? answer.join(',') : String(answer);
+        },
+        log: (message) => this.log(message),
+      },
+    );
+  }
 
-    const applies = (q: Question) => !q.when || q.when(this.answers);
-    const defaultOf = (q: Question): string => {
-      const previous = saved[q.name];
-      const value = previous === undefined || previous === null ? undefined : String(previous);
-      return value !== undefined && q.validate(value) === true ? value : q.default(ctx, this.answers);
+  /** Saves the project and its modules in .yo-rc.json and writes the module's and the project's files. */
+  writing(): void {
+    const config = this.projectConfig;
+    const plan = planRun(this.spec, this.answers, config, this.options);
+    const isDir = (p: string) => {
+      try {
+        return statSync(p).isDirectory();
+      } catch {
+        return false;
+      }
     };
-    const open = questions.filter((q) => !given.has(q.name));
-    if (!this.options.yes && open.length > 0 && !this.canPrompt()) {
-      this.log('no terminal to ask on: taking defaults for questions not given as options (as --yes)');
-      this.options.yes = true;
-    }
-    for (const q of questions) {
-      if (!applies(q)) {
-        if (given.has(q.name)) {
-          throw new UsageError(`--${optionName(q)}: ${q.notApplicable ?? 'does not apply with the other answers'}`);
-        }
+    const roots = templateRootsFor(this.destinationRoot(), this.options, config, isDir);
+    const writes = planWrites(plan, this.spec.generator, roots, config, this.options, (rel) => {
+      try {
+        return readFileSync(this.destinationPath(rel), 'utf8');
+      } catch {
+        return undefined;
+      }
+    });
+    this.config.set(writes.config);
+    for (const op of writes.ops) {
+      if (op.decision === 'keep') {
+        this.log(keptMessage(op.path));
         continue;
       }
-      let value = given.get(q.name);
-      if (value === undefined && this.options.yes) {
-        value = defaultOf(q);
-        const ok = q.validate(value);
-        if (ok !== true) throw new UsageError(`default for --${optionName(q)} is not valid (${ok}); give --${optionName(q)}`);
+      if (op.decision === 'identical') continue;
+      const target = this.destinationPath(op.path);
+      this.fs.write(target, op.contents);
+      if (op.decision !== 'create') {
+        // The rule already decided: no conflict prompt (which would abort
+        // without a TTY). "update" (ours, untouched) or "force".
+        const stored = this.env.sharedFs.get(target) as { conflicter?: string };
+        stored.conflicter = op.decision;
       }
-      if (value === undefined) {
-        const prompted = await this.prompt([promptFor(q, defaultOf(q))] as unknown as PromptQuestions);
-        const answer: unknown = prompted[q.name];
-        value = Array.isArray(answer) ? answer.join(',') : String(answer);
-        const ok = q.validate(value);
-        if (ok !== true) throw new UsageError(ok);
-      }
-      this.answers[q.name] = q.normalize ? q.normalize(value) : value;
     }
   }
 
-  /**
-   * An option that arrived empty because its value starts with "-" (the
-   * option parser takes that word for an option of its own, and "--" for the
-   * end of options): a message that says how to give such a value.
-   */
-  private dashedValue(option: string): string | undefined {
-    const raw = (this as unknown as { _args?: unknown })._args;
-    const args = Array.isArray(raw) ? raw.map(String) : [];
-    const at = args.indexOf(`--${option}`);
-    if (at < 0) return undefined;
-    const next = args[at + 1];
-    if (next !== undefined && !next.startsWith('-')) return undefined;
-    return `no value given; a value that starts with "-" must be written --${option}=VALUE (e.g. --${option}="-- x")`;
+  end(): void {
+    for (const line of this.spec.nextSteps(this.answers)) this.log(line);
   }
 
   /** Prompts need a terminal, or answers mocked by a test adapter; never wait on a closed stdin. */
   private canPrompt(): boolean {
     return process.stdin.isTTY === true || 'mockedAnswers' in this.env.adapter;
-  }
-
-  private async gitAuthor(): Promise<string | undefined> {
-    try {
-      const [name, email] = await Promise.all([this.git.name(), this.git.email()]);
-      if (!name) return undefined;
-      const author = email ? `${name} <${email}>` : name;
-      return author;
-    } catch {
-      return undefined;
-    }
-  }
-
-  /**
-   * The user's template roots, in lookup order: --templates (or the folder
-   * saved by an earlier run), the project's .kmod/templates, the per-user one.
-   */
-  protected userTemplateRoots(): string[] {
-    const given = this.options.templates ?? this.projectConfig.templates;
-    const dir = given === undefined ? undefined : String(given);
-    if (dir !== undefined) {
-      const abs = path.resolve(this.destinationRoot(), dir);
-      let isDir = false;
-      try {
-        isDir = statSync(abs).isDirectory();
-      } catch {
-        isDir = false;
-      }
-      if (!isDir) throw new UsageError(`--templates: no template folder at ${abs}`);
-    }
-    return userTemplateRoots(this.destinationRoot(), dir);
-  }
-
-  /** Saves the project and its modules in .yo-rc.json and writes the files of `module` and the project. */
-  protected writeProject(generator: string, project: ProjectAnswers, module: ModuleEntry): void {
-    let modules: ModuleEntry[];
-    try {
-      modules = withModule(savedModules(this.projectConfig), module);
-    } catch (err) {
-      throw new UsageError(err instanceof Error ? err.message : String(err));
-    }
-    // Render everything before anything is written: a failing template leaves the project as it was.
-    const files = renderFiles(generator, this.userTemplateRoots(), project, modules, module);
-    this.config.set({ ...project, modules });
-    if (this.options.templates !== undefined) this.config.set('templates', String(this.options.templates));
-    this.writeFiles(files);
-  }
-
-  /** Writes rendered files: new, identical and untouched files are handled, user-edited ones are kept (or replaced with --force). */
-  protected writeFiles(files: readonly RenderedFile[]): void {
-    const recorded = { ...(this.projectConfig.files ?? {}) };
-    for (const file of files) {
-      const target = this.destinationPath(file.path);
-      let onDisk: string | undefined;
-      try {
-        onDisk = readFileSync(target, 'utf8');
-      } catch {
-        onDisk = undefined;
-      }
-      const decision = decideWrite(onDisk, file.contents, recorded[file.path], Boolean(this.options.force));
-      if (decision === 'keep') {
-        this.log(
-          `kept ${file.path}: it was changed after generator-kmod wrote it (or was not written by it); ` +
-            'run again with --force to replace it',
-        );
-        continue;
-      }
-      if (decision !== 'identical') {
-        this.fs.write(target, file.contents);
-        if (decision !== 'create') {
-          // The rule above already decided: no conflict prompt (which would
-          // abort without a TTY). "update" (ours, untouched) or "force".
-          const stored = this.env.sharedFs.get(target) as { conflicter?: string };
-          stored.conflicter = decision;
-        }
-      }
-      recorded[file.path] = sha256(file.contents);
-    }
-    this.config.set('files', recorded);
   }
 }
 

@@ -34,7 +34,8 @@ function workflowStep(yml: string, name: string): string {
 }
 
 withKernelEnv('generated build environment', (env) => {
-  const source = generate(['--ci', 'github', '--author', 'Env Test <env@example.org>']);
+  // Its own names (DKMS package envmod, modules envmod and chr): it may run beside dkms.test.ts.
+  const source = generate(['--name', 'envmod', '--ci', 'github', '--author', 'Env Test <env@example.org>']);
   generate(['chardev', '--name', 'chr'], source);
 
   for (const kernel of env.debianKernels) {
@@ -45,7 +46,7 @@ withKernelEnv('generated build environment', (env) => {
       it('compile_commands.json names each module source with the kernel include paths', () => {
         makeOk(dir, [kdir, 'compile_commands.json']);
         const db = JSON.parse(readFileSync(path.join(dir, 'compile_commands.json'), 'utf8')) as CompileCommand[];
-        assert.deepEqual(db.map((e) => path.basename(e.file)).sort(), ['chr.c', 'hello.c']);
+        assert.deepEqual(db.map((e) => path.basename(e.file)).sort(), ['chr.c', 'envmod.c']);
         for (const e of db) {
           assert.equal(path.dirname(e.file), dir);
           assert.ok(e.command.includes(' -nostdinc '), e.command);
@@ -60,13 +61,13 @@ withKernelEnv('generated build environment', (env) => {
         const r = makeOk(dir, [kdir, `CHECKPATCH=${env.checkpatch}`, 'check']);
         const out = r.stdout + r.stderr;
         assert.match(out, /checkpatch\.pl' --no-tree --strict/);
-        assert.match(out, /CHECK .*\/hello\.c/, 'sparse ran');
+        assert.match(out, /CHECK .*\/envmod\.c/, 'sparse ran');
         assert.match(out, /check: clean/);
         assert.doesNotMatch(out, /skipped/);
       });
 
       it('make -jN as users type it: clean and build in one call, check; no jobserver warning', () => {
-        const ko = path.join(dir, 'hello.ko');
+        const ko = path.join(dir, 'envmod.ko');
         makeOk(dir, [JOBS, kdir, 'clean', 'all']);
         assert.ok(existsSync(ko), 'make -jN clean all ends with the module built');
         const r = makeOk(dir, [JOBS, kdir, `CHECKPATCH=${env.checkpatch}`, 'check']);
@@ -75,7 +76,7 @@ withKernelEnv('generated build environment', (env) => {
 
       it('check fails on a warning it should find', () => {
         const broken = copyProject(dir, `env-broken-${kernel.line}`);
-        const file = path.join(broken, 'hello.c');
+        const file = path.join(broken, 'envmod.c');
         writeFileSync(file, readFileSync(file, 'utf8').replace('\tunsigned int i;\n', '\tunsigned int i;\n\tint unused_var;\n'));
         const r = make(broken, [kdir, 'CHECKPATCH=', 'check']);
         assert.notEqual(r.status, 0);
@@ -91,7 +92,7 @@ withKernelEnv('generated build environment', (env) => {
           '-keyout', path.join(keys, 'key.pem'), '-outform', 'DER', '-out', path.join(keys, 'cert.der'),
         ]);
         makeOk(dir, [kdir, `SIGN_KEY=${keys}/key.pem`, `SIGN_CERT=${keys}/cert.der`, 'sign']);
-        for (const m of ['hello', 'chr']) {
+        for (const m of ['envmod', 'chr']) {
           assert.equal(modinfo('signer', path.join(dir, `${m}.ko`)), 'generator-kmod test key');
           assert.equal(modinfo('sig_hashalgo', path.join(dir, `${m}.ko`)), 'sha256');
         }
@@ -112,7 +113,7 @@ withKernelEnv('generated build environment', (env) => {
       it('KERNEL_SRC selects the kernel like KDIR', () => {
         make(dir, [kdir, 'clean']);
         makeOk(dir, [`KERNEL_SRC=${kernel.kdir}`]);
-        assert.ok(modinfo('vermagic', path.join(dir, 'hello.ko')).startsWith(`${kernel.release} `));
+        assert.ok(modinfo('vermagic', path.join(dir, 'envmod.ko')).startsWith(`${kernel.release} `));
       });
 
       it('dkms-install installs for the kernel, modinfo -k finds it; dkms-remove removes it', () => {

@@ -8,18 +8,18 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { checkpatch } from './support/checkpatch.js';
 import { execAsync, limiter, type ExecResult } from './support/exec.js';
 import { withKernelEnv } from './support/gate.js';
 import { DERIVED_CONFIGS, type Kernel } from './support/kernels.js';
 import { copyProject, strictBuildAsync } from './support/kbuild.js';
-import { trackAsync } from './support/matrix.js';
+import { MATRIX_FILE, formatMatrix, readMatrix, trackAsync } from './support/matrix.js';
 import { bootScenarios, kernelTrouble, type BootResult, type GuestFile } from './support/qemu.js';
-import { PROJECTS, SCENARIOS, STRESS_OPS, checkScenario, type Project } from './support/variants.js';
+import { DEBUG_LOAD, FULL_LOAD, PROJECTS, SCENARIOS, checkScenario, type Project } from './support/variants.js';
 
 const KMODSTRESS_SOURCE = fileURLToPath(new URL('../../../test/kernel/guest/kmodstress.c', import.meta.url));
 
@@ -44,7 +44,10 @@ withKernelEnv('kernel matrix', (env) => {
   process.stderr.write(`kernel matrix: stress seed ${seed} (replay: KMOD_STRESS_SEED=${seed})\n`);
   const sources = new Map(PROJECTS.map((p) => [p.id, p.create()] as const));
   const mainSource = sources.get('main') as string;
-  const run = limiter(2);
+  // Boots are single-threaded (TCG), builds use make -jN: one job more than cores keeps both busy.
+  const run = limiter(availableParallelism() + 1);
+  // The debug kernel's boot is the longest: its builds and boot go first, then boots before builds.
+  const priority = (k: Kernel, boot: boolean) => (k.config === 'debug' ? 2 : 0) + (boot ? 1 : 0);
 
   // Host-side helpers for the guest, static: the chardev test programs and kmodstress.
   const guestTools = mkdtempSync(path.join(tmpdir(), 'kmod-guest-'));
@@ -59,13 +62,15 @@ withKernelEnv('kernel matrix', (env) => {
   const buildOnly = env.buildOnlyKernels;
   process.stderr.write(
     `kernel matrix: ${booting.length} boots x ${SCENARIOS.length} scenarios, ${booting.length + buildOnly.length} kernel configurations; ` +
-      `${STRESS_OPS.model + STRESS_OPS.shared} random char-device ops per flavour, ${STRESS_OPS.cycles} load and bind cycles\n`,
+      `${FULL_LOAD.model + FULL_LOAD.shared} random char-device ops per flavour, ${FULL_LOAD.cycles} load and bind cycles ` +
+      `(debug kernel: ${DEBUG_LOAD.model + DEBUG_LOAD.shared} and ${DEBUG_LOAD.cycles})\n`,
   );
-  // The house template adds nothing a kernel configuration could change: boot kernels only.
-  const projectsFor = (k: Kernel): readonly Project[] => (buildOnly.includes(k) ? PROJECTS.filter((p) => p.id !== 'house') : PROJECTS);
+  // The build-only configurations change what the kernel offers (PM, OF): the main project holds
+  // every kind with its features off and all on; names and templates do not depend on them.
+  const projectsFor = (k: Kernel): readonly Project[] => (buildOnly.includes(k) ? PROJECTS.filter((p) => p.id === 'main') : PROJECTS);
 
   const builds = new Map<string, Promise<Built>>();
-  for (const kernel of [...booting, ...buildOnly]) {
+  for (const kernel of [...env.debugKernels, ...env.kernels, ...buildOnly]) {
     for (const project of projectsFor(kernel)) {
       const dir = copyProject(sources.get(project.id) as string, `${project.id}-${kernel.label}`);
       builds.set(
@@ -74,7 +79,7 @@ withKernelEnv('kernel matrix', (env) => {
           run(async () => {
             const r = await strictBuildAsync(dir, kernel);
             return { dir, log: `${r.stdout}${r.stderr}`, status: r.status };
-          }).then(({ dir: d, log, status }) => {
+          }, priority(kernel, false)).then(({ dir: d, log, status }) => {
             if (status !== 0) throw new Error(`make failed for ${project.id} on ${kernel.label}:\n${log}`);
             return { dir: d, log };
           }),
@@ -101,15 +106,17 @@ withKernelEnv('kernel matrix', (env) => {
             if (/^chr_/.test(ko)) files.push({ src: path.join(mainSource, 'tools', `${ko}_test`), dest: `/modules/main/${ko}_test` });
           }
           const debug = kernel.config === 'debug';
-          return run(() =>
-            bootScenarios({
-              image: kernel.image,
-              busybox: env.busybox,
-              files,
-              scenarios: SCENARIOS.map((s) => ({ id: s.id, script: s.script(seed) })),
-              memoryMb: debug ? 1024 : 512,
-              timeoutMs: debug ? 1_200_000 : 600_000,
-            }),
+          return run(
+            () =>
+              bootScenarios({
+                image: kernel.image,
+                busybox: env.busybox,
+                files,
+                scenarios: SCENARIOS.map((s) => ({ id: s.id, script: s.script(seed, debug ? DEBUG_LOAD : FULL_LOAD) })),
+                memoryMb: debug ? 1024 : 512,
+                timeoutMs: debug ? 1_200_000 : 600_000,
+              }),
+            priority(kernel, true),
           );
         })(),
       ),
@@ -147,14 +154,16 @@ withKernelEnv('kernel matrix', (env) => {
       it('boots once and runs every scenario to the end; nothing wrong at boot', async () => {
         const result = await (boots.get(kernel.label) as Promise<BootResult>);
         process.stderr.write(`kernel ${kernel.label}: one boot, ${SCENARIOS.length} scenarios, ${result.seconds} s\n`);
-        assert.ok(result.finished, `boot did not reach its end; console tail:\n${result.log.slice(-8000)}`);
+        assert.ok(result.finished, `boot did not reach its end (whole console: ${result.logFile}); tail:\n${result.log.slice(-8000)}`);
         assert.deepEqual(kernelTrouble(result.bootDmesg), [], result.bootDmesg);
       });
       for (const spec of SCENARIOS) {
         it(`in QEMU: ${spec.title}`, () =>
           trackAsync(kernel.label, spec.variant, spec.id, async () => {
             const result = await (boots.get(kernel.label) as Promise<BootResult>);
-            checkScenario(spec, result.scenarios.get(spec.id), result.log);
+            const scenario = result.scenarios.get(spec.id);
+            checkScenario(spec, scenario, result.log, kernel.config === 'debug' ? DEBUG_LOAD : FULL_LOAD);
+            process.stderr.write(`kernel ${kernel.label}: scenario ${spec.id} ${scenario?.seconds ?? '?'} s\n`);
           }));
       }
       if (kernel.config === 'debug') {
@@ -167,4 +176,9 @@ withKernelEnv('kernel matrix', (env) => {
     });
   }
 
+  // The kernel x variant table, after every test of this file.
+  after(() => {
+    const rows = readMatrix();
+    process.stdout.write(`\nKernel matrix (${MATRIX_FILE}):\n${formatMatrix(rows)}\n\n`);
+  });
 });

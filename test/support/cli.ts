@@ -8,13 +8,13 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(cwd: string, args: readonly string[]): CliResult {
+export function runCli(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd,
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 60_000,
-    env: { ...process.env, NO_UPDATE_NOTIFIER: '1' },
+    env: { ...process.env, NO_UPDATE_NOTIFIER: '1', ...env },
   });
   if (r.error) throw r.error;
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -3,7 +3,7 @@
  * no terminal, the way CI and scripts run it.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -11,6 +11,7 @@ import { CHARDEV_QUESTIONS } from '../../generators/chardev/index.js';
 import { PLATFORM_QUESTIONS } from '../../generators/platform/index.js';
 import { PROJECT_QUESTIONS, optionName } from '../../generators/lib/questions.js';
 import { runCli } from '../support/cli.js';
+import { HOUSE_TEMPLATES } from '../support/paths.js';
 
 function tmp(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
@@ -118,5 +119,56 @@ describe('generator-kmod (bin)', () => {
     assert.match(out, /^ +update Kbuild$/m);
     assert.doesNotMatch(out, /\.yo-rc\.json/);
     assert.doesNotMatch(out, /^ +force /m, 'nothing was forced: no user edit was replaced');
+  });
+
+  it('the direct runner and yeoman (KMOD_DIRECT=0) write the same files and print the same lines', () => {
+    const direct = tmp('kmod-parity-direct-');
+    const yeoman = tmp('kmod-parity-yeoman-');
+    const steps: string[][] = [
+      [],
+      ['chardev', '--yes', '--name', 'c1', '--flavor', 'misc', '--description', 'Says "hi" $(x) `y` %s \\'],
+      ['platform', '--features', 'irq,pm', '--compatible', 'acme,widget'],
+      ['--yes', '--name', 'Bad-Name'],
+      ['chardev', '--yes', '--minors', '3', '--flavor', 'misc'],
+      ['--yes', '--author', '-- x'],
+      ['--yes', '--author=-- x', '--ci', 'github', '--license', 'GPL-2.0-only OR MIT', '--version', '2.0~rc1'],
+      ['--yes', '--templates', HOUSE_TEMPLATES],
+      ['eject', '--generator', 'app'],
+      ['platform', '--yes', '--name', 'p2', '--features', 'none'],
+    ];
+    const snapshot = (dir: string): Record<string, string> => {
+      const out: Record<string, string> = {};
+      const walk = (rel: string) => {
+        for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+          const r = path.join(rel, e.name);
+          if (e.isDirectory()) walk(r);
+          else out[r] = readFileSync(path.join(dir, r), 'utf8');
+        }
+      };
+      walk('.');
+      return out;
+    };
+    for (const [i, args] of steps.entries()) {
+      if (i === 3) {
+        for (const dir of [direct, yeoman]) appendFileSync(path.join(dir, 'hello.c'), '/* my edit */\n');
+      }
+      const a = runCli(direct, args);
+      const b = runCli(yeoman, args, { KMOD_DIRECT: '0' });
+      const norm = (t: string) => t.replaceAll(direct, '<dir>').replaceAll(yeoman, '<dir>');
+      assert.equal(a.status, b.status, `step ${i} ${args.join(' ')}: exit\n${a.stderr}\n---\n${b.stderr}`);
+      assert.equal(norm(a.stdout + a.stderr), norm(b.stdout + b.stderr), `step ${i} ${args.join(' ')}: output`);
+      assert.deepEqual(snapshot(direct), snapshot(yeoman), `step ${i} ${args.join(' ')}: files`);
+    }
+  });
+
+  it('--help of the direct runner lists the same options as yeoman\'s', () => {
+    for (const sub of ['app', 'chardev', 'platform']) {
+      const args = sub === 'app' ? ['--help'] : [sub, '--help'];
+      const direct = runCli(tmp('kmod-help-d-'), args);
+      const yeoman = runCli(tmp('kmod-help-y-'), args, { KMOD_DIRECT: '0' });
+      const opts = (t: string) => [...new Set(t.match(/--[a-z][a-z-]*/g))].filter((o) => !/^--(skip|force-install|ask-answered|option)/.test(o)).sort();
+      assert.deepEqual(opts(direct.stdout), opts(yeoman.stdout), sub);
+      assert.match(direct.stdout, /Customising the generated files/);
+    }
   });
 });

@@ -630,12 +630,21 @@ static int write_str(const char *path, const char *s)
 	return n == (ssize_t)strlen(s) ? 0 : -1;
 }
 
+static volatile sig_atomic_t stop_reader;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop_reader = 1;
+}
+
 static int bindcycle(const char *driver_dir, const char *device, long count, const char *attr)
 {
 	char unbind[512], bind[512];
-	long i, reads = 0;
+	long i, reads = -1;
 	int pipefd[2], status;
 	pid_t reader;
+	char c;
 
 	snprintf(unbind, sizeof(unbind), "%s/unbind", driver_dir);
 	snprintf(bind, sizeof(bind), "%s/bind", driver_dir);
@@ -649,8 +658,8 @@ static int bindcycle(const char *driver_dir, const char *device, long count, con
 		char buf[64];
 
 		close(pipefd[0]);
-		signal(SIGTERM, SIG_DFL);
-		for (;;) {
+		signal(SIGTERM, on_term);
+		while (!stop_reader) {
 			int fd = open(attr, O_RDONLY);
 
 			if (fd < 0) {
@@ -666,12 +675,17 @@ static int bindcycle(const char *driver_dir, const char *device, long count, con
 					exit(3);
 				close(fd);
 			}
-			if ((ok + gone) % 64 == 0 && write(pipefd[1], &ok, sizeof(ok)) < 0)
+			/* The first read done: the parent starts cycling. */
+			if (ok + gone == 1 && write(pipefd[1], "r", 1) != 1)
 				exit(4);
 		}
+		if (write(pipefd[1], &ok, sizeof(ok)) != (ssize_t)sizeof(ok))
+			exit(4);
+		exit(0);
 	}
 	close(pipefd[1]);
-	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
+	if (read(pipefd[0], &c, 1) != 1)
+		fail("the sysfs reader did not start");
 	for (i = 0; i < count && failures == 0; i++) {
 		if (write_str(unbind, device))
 			fail("cycle %ld: unbind: %s", i, strerror(errno));
@@ -680,10 +694,10 @@ static int bindcycle(const char *driver_dir, const char *device, long count, con
 	}
 	kill(reader, SIGTERM);
 	waitpid(reader, &status, 0);
-	if (!WIFSIGNALED(status))
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
 		fail("the sysfs reader failed (status %d)", status);
-	while (read(pipefd[0], &reads, sizeof(reads)) == (ssize_t)sizeof(reads))
-		;
+	if (read(pipefd[0], &reads, sizeof(reads)) != (ssize_t)sizeof(reads))
+		fail("the sysfs reader did not report");
 	printf("done %ld cycles; the reader read the attribute %ld times\n", i, reads);
 	return result("bindcycle");
 }

@@ -66,18 +66,25 @@ export function execAsync(
   });
 }
 
-/** Runs async jobs with at most `n` at a time (builds and boots on a 2-core machine). */
-export function limiter(n: number): <T>(job: () => Promise<T>) => Promise<T> {
+/**
+ * Runs async jobs with at most `n` at a time; a waiting job with a higher
+ * priority starts first (the longest boot first, then boots before builds).
+ */
+export function limiter(n: number): <T>(job: () => Promise<T>, priority?: number) => Promise<T> {
   let running = 0;
-  const queue: (() => void)[] = [];
-  return async <T>(job: () => Promise<T>): Promise<T> => {
-    if (running >= n) await new Promise<void>((resolve) => queue.push(resolve));
-    else running++;
+  const queue: { priority: number; start: () => void }[] = [];
+  return async <T>(job: () => Promise<T>, priority = 0): Promise<T> => {
+    if (running >= n) {
+      await new Promise<void>((start) => {
+        const at = queue.findIndex((q) => q.priority < priority);
+        queue.splice(at < 0 ? queue.length : at, 0, { priority, start });
+      });
+    } else running++;
     try {
       return await job();
     } finally {
       const next = queue.shift();
-      if (next) next();
+      if (next) next.start();
       else running--;
     }
   };

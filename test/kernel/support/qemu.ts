@@ -41,6 +41,8 @@ export interface BootResult {
   kmemleak?: string;
   finished: boolean;
   seconds: number;
+  /** The console log, kept on disk. */
+  logFile?: string;
 }
 
 export interface GuestFile {
@@ -154,9 +156,10 @@ export async function bootScenarios(options: BootOptions): Promise<BootResult> {
     ],
     { timeoutMs: timeoutMs + 10_000 },
   );
-  const result = parseConsole(qemu.stdout.replace(/\r/g, ''));
-  result.seconds = Math.round((Date.now() - start) / 1000);
-  return result;
+  const console = qemu.stdout.replace(/\r/g, '');
+  const logFile = path.join(work, 'console.log');
+  writeFileSync(logFile, `${console}\n--- qemu stderr (exit ${qemu.status})\n${qemu.stderr}`);
+  return { ...parseConsole(console), seconds: Math.round((Date.now() - start) / 1000), logFile };
 }
 
 function between(text: string, begin: string, end: string): string | undefined {

@@ -117,13 +117,27 @@ export const PROJECTS: readonly Project[] = [
   },
 ];
 
+/** How much stress a scenario applies: full on the boot kernels, lighter on the (slow) debug kernel. */
+export interface Load {
+  /** Random char-device operations, model-checked (split over the minors) and shared, per flavour. */
+  model: number;
+  shared: number;
+  procs: number;
+  /** Load/unload and unbind/bind cycles. */
+  cycles: number;
+}
+
+export const FULL_LOAD: Load = { model: 10_000, shared: 10_000, procs: 4, cycles: 100 };
+/** The debug kernel (KASAN, lockdep, kmemleak...) under TCG is about 10x slower: a tenth of the load. */
+export const DEBUG_LOAD: Load = { model: 2_000, shared: 2_000, procs: 4, cycles: 10 };
+
 export interface ScenarioSpec {
   id: string;
   /** Which variant of the matrix table it proves. */
   variant: string;
   title: string;
-  script(seed: number): string;
-  check(r: ScenarioResult): void;
+  script(seed: number, load: Load): string;
+  check(r: ScenarioResult, load: Load): void;
 }
 
 /** A kmodstress step passed: exit 0 and its RESULT PASS line (the output carries the seed). */
@@ -141,8 +155,8 @@ const STRESS = '/modules/kmodstress';
 const hello: ScenarioSpec = {
   id: 'hello',
   variant: 'hello',
-  title: 'hello: parameter at load and through sysfs, refusals, unload; 100 load/unload cycles',
-  script: () => `
+  title: 'hello: parameter at load and through sysfs, refusals, unload; load/unload cycles',
+  script: (_seed, load) => `
 step load_bad insmod ${M}/hello.ko repeat=99
 step absent_after_bad test -e /sys/module/hello
 step load insmod ${M}/hello.ko repeat=3
@@ -155,7 +169,7 @@ step param_after_bad cat /sys/module/hello/parameters/repeat
 step unload rmmod hello
 step absent_after_unload test -e /sys/module/hello
 step messages sh -c 'dmesg | grep "hello: "'
-step cycles ${STRESS} modcycle ${M}/hello.ko hello 100 repeat=2
+step cycles ${STRESS} modcycle ${M}/hello.ko hello ${load.cycles} repeat=2
 `,
   check(r) {
     const s = (name: string) => stepOf(r, name);
@@ -257,24 +271,21 @@ step classic_unload rmmod ${CLASSIC}
   },
 };
 
-/** Random operations per char-device flavour (the README states these figures). */
-export const STRESS_OPS = { model: 10_000, shared: 10_000, procs: 4, cycles: 100 } as const;
-
 const chardevStress: ScenarioSpec = {
   id: 'chardev-stress',
   variant: 'chardev classic+misc',
-  title: `chardev stress: ${STRESS_OPS.model} model-checked + ${STRESS_OPS.shared} shared random ops per flavour, unload during I/O, ${STRESS_OPS.cycles} load cycles`,
-  script: (seed) => `
+  title: 'chardev stress: model-checked and shared random ops per flavour, several processes, unload during I/O, load cycles',
+  script: (seed, load) => `
 step classic_load insmod ${M}/${CLASSIC}.ko
-step classic_model sh -c '${STRESS} chardev-model /dev/${CLASSIC}0 4096 0xbe ${seed + 1} ${STRESS_OPS.model / 2} >/tmp/m0 2>&1 & p=$!; ${STRESS} chardev-model /dev/${CLASSIC}1 4096 0xbe ${seed + 2} ${STRESS_OPS.model / 2} >/tmp/m1 2>&1; r1=$?; wait $p; r0=$?; cat /tmp/m0 /tmp/m1; [ $r0 = 0 ] && [ $r1 = 0 ]'
-step classic_shared ${STRESS} chardev-shared /dev/${CLASSIC}0 4096 0xbe ${seed + 3} ${STRESS_OPS.shared} ${STRESS_OPS.procs}
+step classic_model sh -c '${STRESS} chardev-model /dev/${CLASSIC}0 4096 0xbe ${seed + 1} ${load.model / 2} >/tmp/m0 2>&1 & p=$!; ${STRESS} chardev-model /dev/${CLASSIC}1 4096 0xbe ${seed + 2} ${load.model / 2} >/tmp/m1 2>&1; r1=$?; wait $p; r0=$?; cat /tmp/m0 /tmp/m1; [ $r0 = 0 ] && [ $r1 = 0 ]'
+step classic_shared ${STRESS} chardev-shared /dev/${CLASSIC}0 4096 0xbe ${seed + 3} ${load.shared} ${load.procs}
 step classic_unload_busy ${STRESS} unload-busy /dev/${CLASSIC}1 ${CLASSIC} 1500
-step classic_cycles ${STRESS} modcycle ${M}/${CLASSIC}.ko ${CLASSIC} ${STRESS_OPS.cycles}
+step classic_cycles ${STRESS} modcycle ${M}/${CLASSIC}.ko ${CLASSIC} ${load.cycles}
 step misc_load insmod ${M}/${MISC}.ko
-step misc_model ${STRESS} chardev-model /dev/${MISC} 512 0xbe ${seed + 4} ${STRESS_OPS.model}
-step misc_shared ${STRESS} chardev-shared /dev/${MISC} 512 0xbe ${seed + 5} ${STRESS_OPS.shared} ${STRESS_OPS.procs}
+step misc_model ${STRESS} chardev-model /dev/${MISC} 512 0xbe ${seed + 4} ${load.model}
+step misc_shared ${STRESS} chardev-shared /dev/${MISC} 512 0xbe ${seed + 5} ${load.shared} ${load.procs}
 step misc_unload_busy ${STRESS} unload-busy /dev/${MISC} ${MISC} 1500
-step misc_cycles ${STRESS} modcycle ${M}/${MISC}.ko ${MISC} ${STRESS_OPS.cycles}
+step misc_cycles ${STRESS} modcycle ${M}/${MISC}.ko ${MISC} ${load.cycles}
 step all_gone sh -c 'test -e /sys/module/${CLASSIC} || test -e /sys/module/${MISC}'
 `,
   check(r) {
@@ -383,8 +394,8 @@ step b_all_gone sh -c 'test -e /sys/module/${DRV} || test -e /sys/module/${DRV}_
 const platformStress: ScenarioSpec = {
   id: 'platform-stress',
   variant: 'platform+testdev',
-  title: `platform stress: ${STRESS_OPS.cycles} unbind/bind cycles under sysfs reads; every variant probed, rebound and ${STRESS_OPS.cycles}x loaded`,
-  script: () => {
+  title: 'platform stress: unbind/bind cycles under sysfs reads; every variant probed, rebound and load-cycled',
+  script: (_seed, load) => {
     const others = PLATFORM_VARIANTS.filter(([n]) => n !== DRV).map(
       ([n]) => `
 step ${n}_driver insmod ${M}/${n}.ko
@@ -392,38 +403,38 @@ step ${n}_testdev insmod ${M}/${n}_testdev.ko
 step ${n}_link readlink /sys/bus/platform/devices/${n}/driver
 step ${n}_rebind sh -c 'echo ${n} >/sys/bus/platform/drivers/${n}/unbind && echo ${n} >/sys/bus/platform/drivers/${n}/bind'
 step ${n}_rmmod_testdev rmmod ${n}_testdev
-step ${n}_testdev_cycles ${STRESS} modcycle ${M}/${n}_testdev.ko ${n}_testdev ${STRESS_OPS.cycles}
+step ${n}_testdev_cycles ${STRESS} modcycle ${M}/${n}_testdev.ko ${n}_testdev ${load.cycles}
 step ${n}_probes sh -c 'dmesg | grep -c "${n} ${n}: probed"'
 step ${n}_rmmod rmmod ${n}
-step ${n}_driver_cycles ${STRESS} modcycle ${M}/${n}.ko ${n} ${STRESS_OPS.cycles}
+step ${n}_driver_cycles ${STRESS} modcycle ${M}/${n}.ko ${n} ${load.cycles}
 step ${n}_gone sh -c 'test -e /sys/module/${n} || test -e /sys/module/${n}_testdev'
 `,
     );
     return `
 step load_driver insmod ${M}/${DRV}.ko
 step load_testdev insmod ${M}/${DRV}_testdev.ko
-step bindcycle ${STRESS} bindcycle ${drv} ${DRV} ${STRESS_OPS.cycles} ${dev}/value
+step bindcycle ${STRESS} bindcycle ${drv} ${DRV} ${load.cycles} ${dev}/value
 step bound readlink ${dev}/driver
 step probes sh -c 'dmesg | grep -c "${DRV} ${DRV}: probed"'
 step iomem sh -c 'grep -c " : ${DRV} ${DRV}$" /proc/iomem'
 step rmmod_testdev rmmod ${DRV}_testdev
-step testdev_cycles sh -c 'b=$(dmesg | grep -c "${DRV} ${DRV}: probed"); ${STRESS} modcycle ${M}/${DRV}_testdev.ko ${DRV}_testdev ${STRESS_OPS.cycles} || exit 1; a=$(dmesg | grep -c "${DRV} ${DRV}: probed"); echo "probes $((a - b))"'
+step testdev_cycles sh -c 'b=$(dmesg | grep -c "${DRV} ${DRV}: probed"); ${STRESS} modcycle ${M}/${DRV}_testdev.ko ${DRV}_testdev ${load.cycles} || exit 1; a=$(dmesg | grep -c "${DRV} ${DRV}: probed"); echo "probes $((a - b))"'
 step rmmod_driver rmmod ${DRV}
-step driver_cycles ${STRESS} modcycle ${M}/${DRV}.ko ${DRV} ${STRESS_OPS.cycles}
+step driver_cycles ${STRESS} modcycle ${M}/${DRV}.ko ${DRV} ${load.cycles}
 ${others.join('')}`;
   },
-  check(r) {
+  check(r, load) {
     const s = (name: string) => stepOf(r, name);
     assert.equal(s('load_driver').rc, 0, s('load_driver').out.join('\n'));
     assert.equal(s('load_testdev').rc, 0, s('load_testdev').out.join('\n'));
     assertStress(r, 'bindcycle');
     assert.match(s('bindcycle').out.join('\n'), /the reader read the attribute [1-9]\d* times/);
     assert.match(s('bound').out.join(''), new RegExp(`/drivers/${DRV}$`), 'still bound after the cycles');
-    assert.deepEqual(s('probes').out, [String(STRESS_OPS.cycles + 1)], 'one probe per bind');
+    assert.deepEqual(s('probes').out, [String(load.cycles + 1)], 'one probe per bind');
     assert.deepEqual(s('iomem').out, ['1'], 'exactly one register window held');
     assert.equal(s('rmmod_testdev').rc, 0);
     assertStress(r, 'testdev_cycles');
-    assert.match(s('testdev_cycles').out.join('\n'), new RegExp(`^probes ${STRESS_OPS.cycles}$`, 'm'), 'each device load probes the driver');
+    assert.match(s('testdev_cycles').out.join('\n'), new RegExp(`^probes ${load.cycles}$`, 'm'), 'each device load probes the driver');
     assert.equal(s('rmmod_driver').rc, 0, s('rmmod_driver').out.join('\n'));
     assertStress(r, 'driver_cycles');
     for (const [n] of PLATFORM_VARIANTS.filter(([v]) => v !== DRV)) {
@@ -433,7 +444,7 @@ ${others.join('')}`;
       assert.equal(s(`${n}_rebind`).rc, 0, s(`${n}_rebind`).out.join('\n'));
       assert.equal(s(`${n}_rmmod_testdev`).rc, 0, s(`${n}_rmmod_testdev`).out.join('\n'));
       assertStress(r, `${n}_testdev_cycles`);
-      assert.deepEqual(s(`${n}_probes`).out, [String(STRESS_OPS.cycles + 2)], `${n}: probe, rebind, then one per load`);
+      assert.deepEqual(s(`${n}_probes`).out, [String(load.cycles + 2)], `${n}: probe, rebind, then one per load`);
       assert.equal(s(`${n}_rmmod`).rc, 0);
       assertStress(r, `${n}_driver_cycles`);
       assert.notEqual(s(`${n}_gone`).rc, 0);
@@ -446,14 +457,14 @@ const H = '/modules/house';
 const house: ScenarioSpec = {
   id: 'house',
   variant: 'custom template',
-  title: 'house template: the extra parameter visible and working; 100 load cycles',
-  script: () => `
+  title: 'house template: the extra parameter visible and working; load cycles',
+  script: (_seed, load) => `
 step load insmod ${H}/hello.ko repeat=2 shout=1
 step shout cat /sys/module/hello/parameters/shout
 step greetings sh -c 'dmesg | grep -c "hello: HELLO FROM ACME"'
 step unload rmmod hello
 step bye sh -c 'dmesg | grep -c "hello: bye from acme"'
-step cycles ${STRESS} modcycle ${H}/hello.ko hello ${STRESS_OPS.cycles} shout=1
+step cycles ${STRESS} modcycle ${H}/hello.ko hello ${load.cycles} shout=1
 `,
   check(r) {
     const s = (n: string) => stepOf(r, n);
@@ -471,13 +482,13 @@ const E = '/modules/edge';
 const edge: ScenarioSpec = {
   id: 'edge',
   variant: 'long names+hostile text',
-  title: '55-character names load (64 minors), hostile text in modinfo; 100 load cycles each',
-  script: () => `
+  title: '55-character names load (64 minors), hostile text in modinfo; load cycles each',
+  script: (_seed, load) => `
 step load_all sh -c 'insmod ${E}/${LONG[0]}.ko && insmod ${E}/${LONG[1]}.ko && insmod ${E}/${LONG[2]}.ko'
 step nodes sh -c 'ls /dev | grep -c "^${LONG[1]}[0-9]*$"; test -c /dev/${LONG[2]} && echo misc'
 step version cat /sys/module/${LONG[0]}/version
 step unload_all sh -c 'rmmod ${LONG[2]} && rmmod ${LONG[1]} && rmmod ${LONG[0]}'
-${LONG.map((n, i) => `step cycles_${i} ${STRESS} modcycle ${E}/${n}.ko ${n} ${STRESS_OPS.cycles}`).join('\n')}
+${LONG.map((n, i) => `step cycles_${i} ${STRESS} modcycle ${E}/${n}.ko ${n} ${load.cycles}`).join('\n')}
 `,
   check(r) {
     const s = (n: string) => stepOf(r, n);
@@ -492,9 +503,9 @@ ${LONG.map((n, i) => `step cycles_${i} ${STRESS} modcycle ${E}/${n}.ko ${n} ${ST
 export const SCENARIOS: readonly ScenarioSpec[] = [hello, chardev, chardevStress, platform, platformStress, house, edge];
 
 /** Every check a scenario's result gets: it finished, its own checks, and a clean kernel log. */
-export function checkScenario(spec: ScenarioSpec, r: ScenarioResult | undefined, bootLog: string): void {
+export function checkScenario(spec: ScenarioSpec, r: ScenarioResult | undefined, bootLog: string, load: Load): void {
   assert.ok(r, `scenario ${spec.id} never started; console:\n${bootLog.slice(-8000)}`);
   assert.ok(r.finished, `scenario ${spec.id} did not finish (kernel died or hung in it); its console:\n${r.log}`);
-  spec.check(r);
+  spec.check(r, load);
   assert.deepEqual(kernelTrouble(r.log + r.dmesg), [], `kernel trouble in ${spec.id}:\n${r.dmesg}`);
 }
