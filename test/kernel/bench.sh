@@ -13,7 +13,7 @@ measure() {
 	t0=$(date +%s)
 	bash test/kernel/source-kernels/build.sh >>"$log" 2>&1
 	t1=$(date +%s)
-	KMOD_MATRIX_FILE=$(mktemp) node --test --test-concurrency=1 dist/test/kernel/*.test.js >>"$log" 2>&1 || status=FAIL
+	KMOD_MATRIX_FILE=$(mktemp) node --test --test-concurrency=2 dist/test/kernel/*.test.js >>"$log" 2>&1 || status=FAIL
 	t2=$(date +%s)
 	printf '%-5s kernels %4d s + kernel suite %4d s = %4d s (%s; log %s)\n' \
 		"$label" $((t1 - t0)) $((t2 - t1)) $((t2 - t0)) "$status" "$log"
