@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -352,14 +352,35 @@ type Runner = typeof runApp;
 const RUNNERS: Record<string, Runner> = { app: runApp, chardev: runChardev, platform: runPlatform };
 
 /** One generator run with generated options: which generator, and an optional value per option. */
+/** --templates: a folder that exists (relative to the project or absolute), or anything else. */
+const templatesArb = fc.oneof(fc.constantFrom('.', '..', '/tmp', '/nonexistent', 'no/such/dir', ''), freeText);
+
 const generatorRun = fc.constantFrom(...GENERATORS).chain((g) =>
   fc
-    .tuple(...g.questions.map((q) => fc.option(specFor(q, g.nameMax).arb, { freq: 2, nil: undefined })))
-    .map((values) => ({ g, options: Object.fromEntries(g.questions.flatMap((q, k) => (values[k] === undefined ? [] : [[optionName(q), values[k]]]))) })),
+    .tuple(
+      fc.tuple(...g.questions.map((q) => fc.option(specFor(q, g.nameMax).arb, { freq: 2, nil: undefined }))),
+      fc.option(templatesArb, { freq: 6, nil: undefined }),
+    )
+    .map(([values, templates]) => ({
+      g,
+      options: {
+        ...Object.fromEntries(g.questions.flatMap((q, k) => (values[k] === undefined ? [] : [[optionName(q), values[k]]]))),
+        ...(templates === undefined ? {} : { templates }),
+      } as Record<string, string>,
+    })),
 );
 
-function expectedAccepted(g: (typeof GENERATORS)[number], options: Record<string, string>): boolean {
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function expectedAccepted(g: (typeof GENERATORS)[number], options: Record<string, string>, dir: string): boolean {
   if (g.name === 'chardev' && options.minors !== undefined && options.flavor === 'misc') return false;
+  if (options.templates !== undefined && !isDirectory(path.resolve(dir, options.templates))) return false;
   return g.questions.every((q) => {
     const v = options[optionName(q)];
     return v === undefined || specFor(q, g.nameMax).allowed(v);
@@ -374,7 +395,7 @@ describe(`property: generator runs refuse bad values and write nothing, and re-r
       const note = `run ${i} of ${seedNote()}: ${g.name} ${JSON.stringify(options)}`;
       const dir = mkdtempSync(path.join(tmpdir(), 'kmod-prop-run-'));
       const runner = RUNNERS[g.name] as Runner;
-      const accepted = expectedAccepted(g, options);
+      const accepted = expectedAccepted(g, options, dir);
       const outcome = await runner({ ...options, yes: true }, dir).then(
         () => undefined,
         (err: unknown) => err,
