@@ -3,6 +3,7 @@
  * no terminal, the way CI and scripts run it.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,7 +12,7 @@ import { CHARDEV_QUESTIONS } from '../../generators/chardev/index.js';
 import { PLATFORM_QUESTIONS } from '../../generators/platform/index.js';
 import { PROJECT_QUESTIONS, optionName } from '../../generators/lib/questions.js';
 import { runCli } from '../support/cli.js';
-import { HOUSE_TEMPLATES } from '../support/paths.js';
+import { BIN, HOUSE_TEMPLATES } from '../support/paths.js';
 
 function tmp(prefix: string): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
@@ -170,5 +171,32 @@ describe('generator-kmod (bin)', () => {
       assert.deepEqual(opts(direct.stdout), opts(yeoman.stdout), sub);
       assert.match(direct.stdout, /Customising the generated files/);
     }
+  });
+
+  it('on a terminal (a pty from script(1)) it asks through yeoman: select prompts, no deprecation or task noise', async () => {
+    const dir = tmp('kmod-pty-');
+    const child = spawn('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} chardev`, '/dev/null'], {
+      cwd: dir,
+      env: { ...process.env, NO_UPDATE_NOTIFIER: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString('utf8')));
+    // Enter for every question: the defaults.
+    const keys = setInterval(() => child.stdin.write('\r'), 400);
+    const status = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        clearInterval(keys);
+        resolve(code);
+      });
+    });
+    assert.equal(status, 0, out);
+    assert.match(out, /Kind of character device/, 'the flavor question was asked');
+    assert.match(out, /ioctl magic number/, 'every question was asked');
+    assert.doesNotMatch(out, /deprecated|error occured/i, out);
+    assert.ok(readdirSync(dir).includes('chardev.c'), out);
   });
 });
