@@ -7,7 +7,7 @@
  * soon as what they need is ready; the tests wait for their results in order.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,13 +15,28 @@ import { after, describe, it } from 'node:test';
 import { checkpatch } from './support/checkpatch.js';
 import { execAsync, limiter, type ExecResult } from './support/exec.js';
 import { withKernelEnv } from './support/gate.js';
-import { DERIVED_CONFIGS, type Kernel } from './support/kernels.js';
+import { CONFIG_CLAIMS, DERIVED_CONFIGS, type Kernel } from './support/kernels.js';
 import { copyProject, strictBuildAsync } from './support/kbuild.js';
 import { MATRIX_FILE, formatMatrix, readMatrix, trackAsync } from './support/matrix.js';
 import { bootScenarios, kernelTrouble, type BootResult, type GuestFile } from './support/qemu.js';
 import { DEBUG_LOAD, FULL_LOAD, PROJECTS, SCENARIOS, checkScenario, type Project } from './support/variants.js';
 
 const KMODSTRESS_SOURCE = fileURLToPath(new URL('../../../test/kernel/guest/kmodstress.c', import.meta.url));
+const CANARY_SOURCE = fileURLToPath(new URL('../../../test/kernel/guest/canary/', import.meta.url));
+
+/**
+ * The canary boot of a debug kernel: a deliberately broken module commits
+ * one bug per scenario, and the suite's own detectors (kernelTrouble on the
+ * scenario's kernel log, the kmemleak scan at the end) must report each.
+ */
+const CANARIES: readonly { trigger: string; expect: RegExp }[] = [
+  // lockdep first: a KASAN report turns lockdep off for the rest of the boot.
+  { trigger: 'lockdep', expect: /WARNING: possible circular locking dependency detected/ },
+  { trigger: 'atomic', expect: /BUG: sleeping function called from invalid context/ },
+  { trigger: 'ubsan', expect: /UBSAN: shift-out-of-bounds/ },
+  { trigger: 'leak', expect: /unreferenced object/ },
+  { trigger: 'kasan', expect: /BUG: KASAN: slab-out-of-bounds/ },
+];
 
 /** Settles a promise now (no unhandled rejection) and keeps it for the test that awaits it. */
 function held<T>(p: Promise<T>): Promise<T> {
@@ -123,6 +138,32 @@ withKernelEnv('kernel matrix', (env) => {
     );
   }
 
+  const canaryBoots = new Map<string, Promise<BootResult>>();
+  for (const kernel of env.debugKernels) {
+    const dir = copyProject(CANARY_SOURCE, `canary-${kernel.label}`);
+    canaryBoots.set(
+      kernel.label,
+      held(
+        run(async () => ok(await execAsync('make', ['-C', kernel.kdir, `M=${dir}`, 'modules'])), priority(kernel, false)).then(() =>
+          run(
+            () =>
+              bootScenarios({
+                image: kernel.image,
+                busybox: env.busybox,
+                files: [{ src: path.join(dir, 'kmod_canary.ko'), dest: '/modules/canary/kmod_canary.ko' }],
+                scenarios: CANARIES.map((c) => ({
+                  id: `canary-${c.trigger}`,
+                  script: `step load insmod /modules/canary/kmod_canary.ko trigger=${c.trigger}\nstep unload rmmod kmod_canary\n`,
+                })),
+                memoryMb: 1024,
+              }),
+            priority(kernel, true),
+          ),
+        ),
+      ),
+    );
+  }
+
   for (const p of PROJECTS) {
     it(`${p.id}: kernel sources clean under checkpatch --strict`, () => {
       const r = checkpatch(env.checkpatch, sources.get(p.id) as string, p.kernelSources);
@@ -142,6 +183,15 @@ withKernelEnv('kernel matrix', (env) => {
           ? kernel.kind
           : `build only: ${DERIVED_CONFIGS[kernel.config]}`;
     describe(`${kernel.label} (${kernel.release}; ${what})`, () => {
+      if (kernel.kind === 'source') {
+        it('the kernel has the configuration the matrix says', () => {
+          const config = readFileSync(path.join(kernel.kdir, '.config'), 'utf8');
+          for (const [symbol, want] of Object.entries(CONFIG_CLAIMS[kernel.config])) {
+            const on = new RegExp(`^CONFIG_${symbol}=y$`, 'm').test(config);
+            assert.equal(on, want, `CONFIG_${symbol} is ${on ? 'on' : 'off'} in ${kernel.kdir}/.config`);
+          }
+        });
+      }
       for (const project of projectsFor(kernel)) {
         it(`${project.id}: builds with make -jN W=1 C=1, no warning; vermagic and modinfo right`, () =>
           trackAsync(kernel.label, project.id, 'build', async () => {
@@ -167,6 +217,19 @@ withKernelEnv('kernel matrix', (env) => {
           }));
       }
       if (kernel.config === 'debug') {
+        for (const c of CANARIES) {
+          it(`canary: a module with a ${c.trigger} bug is caught (${c.expect.source})`, async () => {
+            const result = await (canaryBoots.get(kernel.label) as Promise<BootResult>);
+            const r = result.scenarios.get(`canary-${c.trigger}`);
+            assert.ok(r?.finished, `canary ${c.trigger} did not run to its end (${result.logFile})`);
+            // The same detectors as for the real modules: the kmemleak scan at the end, kernelTrouble() on the log.
+            const found = c.trigger === 'leak' ? (result.kmemleak ?? '').split('\n') : kernelTrouble(r.dmesg);
+            assert.ok(
+              found.some((l) => c.expect.test(l)),
+              `the suite's detector did not report the ${c.trigger} bug; found ${JSON.stringify(found)}\n${r.dmesg}\n${result.kmemleak ?? ''}`,
+            );
+          });
+        }
         it('kmemleak: no leak after every scenario and unload', async () => {
           const result = await (boots.get(kernel.label) as Promise<BootResult>);
           assert.ok(result.kmemleak !== undefined, `kmemleak did not report (no /sys/kernel/debug/kmemleak?)\n${result.log.slice(-4000)}`);

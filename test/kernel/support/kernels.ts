@@ -52,6 +52,23 @@ export const DERIVED_CONFIGS = {
   of: 'OF on, PM on, PM_SLEEP off',
 } as const;
 
+/** What each source-built configuration has on (true) and off (false): checked in its .config. */
+export const CONFIG_CLAIMS: Record<Kernel['config'], Record<string, boolean>> = {
+  boot: { MODULES: true, PM: true, PM_SLEEP: true, OF: false, DETECT_HUNG_TASK: true },
+  nopm: { PM: false, PM_SLEEP: false, OF: false },
+  of: { OF: true, PM: true, PM_SLEEP: false },
+  debug: {
+    PROVE_LOCKING: true,
+    DEBUG_ATOMIC_SLEEP: true,
+    KASAN: true,
+    DEBUG_KMEMLEAK: true,
+    DEBUG_OBJECTS: true,
+    UBSAN: true,
+    DEBUG_LIST: true,
+    PM_SLEEP: true,
+  },
+};
+
 interface ManifestEntry {
   line: string;
   config?: Kernel['config'];
