@@ -106,6 +106,9 @@ if [ -e $leaks ]; then
   echo KMOD-KMEMLEAK-END
 fi
 echo KMOD-END
+# reboot -f does not wait for the serial port: let the last output (up to
+# the UART's 4 KiB buffer) reach the host first.
+sleep 2
 reboot -f
 `;
 
@@ -166,7 +169,12 @@ function between(text: string, begin: string, end: string): string | undefined {
   const b = text.indexOf(begin);
   if (b < 0) return undefined;
   const e = text.indexOf(end, b + begin.length);
-  return e < 0 ? undefined : text.slice(b + begin.length, e);
+  return e < 0 ? undefined : text.slice(b + begin.length, e).replace(/^\n/, '');
+}
+
+/** The leaks in kmemleak's report (kernel messages may be interleaved with it on the console). */
+export function kmemleakLeaks(report: string): string[] {
+  return report.split('\n').filter((l) => /unreferenced object/.test(l));
 }
 
 export function parseConsole(log: string): BootResult {
@@ -176,7 +184,9 @@ export function parseConsole(log: string): BootResult {
   let current: ScenarioResult | undefined;
   let inDmesg = false;
   for (const line of body.split('\n')) {
-    const sb = /^KMOD-SCENARIO-BEGIN (\S+)$/.exec(line);
+    // Markers are matched at the start of a line only: the kernel may print
+    // on the console right after them (printk is not ordered with our output).
+    const sb = /^KMOD-SCENARIO-BEGIN ([a-z0-9_.-]+)/.exec(line);
     if (sb?.[1]) {
       current = { log: '', steps: new Map(), dmesg: '', finished: false };
       scenarios.set(sb[1], current);
@@ -184,7 +194,7 @@ export function parseConsole(log: string): BootResult {
       continue;
     }
     if (!current) continue;
-    const up = /^KMOD-UPTIME ([\d.]+)$/.exec(line);
+    const up = /^KMOD-UPTIME ([\d.]+)/.exec(line);
     if (up?.[1]) {
       const t = Number(up[1]);
       current.seconds = current.seconds === undefined ? -t : Math.round((current.seconds + t) * 10) / 10;
@@ -204,15 +214,15 @@ export function parseConsole(log: string): BootResult {
       current.dmesg += `${line}\n`;
       continue;
     }
-    const s = /^KMOD-STEP (\S+) rc=(\d+)$/.exec(line);
+    const s = /^KMOD-STEP ([a-z0-9_]+) rc=(\d+)/.exec(line);
     if (s?.[1] && s[2]) current.steps.set(s[1], { rc: Number(s[2]), out: [] });
     const o = /^KMOD-OUT (\S+): (.*)$/.exec(line);
     if (o?.[1] && o[2] !== undefined) current.steps.get(o[1])?.out.push(o[2]);
   }
-  const kmemleak = between(body, 'KMOD-KMEMLEAK-BEGIN\n', 'KMOD-KMEMLEAK-END');
+  const kmemleak = between(body, 'KMOD-KMEMLEAK-BEGIN', 'KMOD-KMEMLEAK-END');
   return {
     log,
-    bootDmesg: between(body, 'KMOD-BOOT-DMESG-BEGIN\n', 'KMOD-BOOT-DMESG-END') ?? '',
+    bootDmesg: between(body, 'KMOD-BOOT-DMESG-BEGIN', 'KMOD-BOOT-DMESG-END') ?? '',
     scenarios,
     ...(kmemleak === undefined ? {} : { kmemleak }),
     finished: body.includes('KMOD-END'),
