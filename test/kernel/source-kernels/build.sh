@@ -43,6 +43,7 @@ lines=("$@")
 jobs=$(nproc)
 cc_version=$(gcc --version | head -n 1)
 entries=()
+used=()
 
 # Configurations derived from each line's boot kernel (configs/<name>.config
 # merged over its .config): build-only variants on every line, the debug
@@ -113,6 +114,7 @@ for line in "${lines[@]}"; do
 		touch "$dir/ok"
 	fi
 	add_entry boot "$dir" "$pkg $version"
+	used+=("$dir")
 
 	# Derived configurations start from a copy of the built boot tree (an
 	# in-tree build holds no absolute paths), so kbuild rebuilds only what the
@@ -135,6 +137,17 @@ for line in "${lines[@]}"; do
 			touch "$ddir/ok"
 		fi
 		add_entry "$name" "$ddir" "$pkg $version"
+		used+=("$ddir")
+	done
+
+	# Trees of this line that this run does not use (an older key or package
+	# version, a configuration no longer wanted): removed, each is 1-2 GB.
+	if [ "$line" = 7 ]; then prefix=linux-source-7.; else prefix=linux-source-$line-; fi
+	for old in "$kernels/$prefix"*; do
+		[ -d "$old" ] || continue
+		case " ${used[*]} " in *" $old "*) continue ;; esac
+		echo "build.sh: removing unused $old"
+		rm -rf "$old"
 	done
 done
 
