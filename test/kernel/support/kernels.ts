@@ -99,6 +99,8 @@ function resolveSourceKernels(): { kernels: Kernel[]; missing: string[] } {
   const entries = JSON.parse(readFileSync(manifest, 'utf8')) as ManifestEntry[];
   const kernels: Kernel[] = [];
   const missing: string[] = [];
+  const ci = Boolean(process.env.CI) && process.env.CI !== 'false' && process.env.CI !== '0';
+  if (ci && !debugLines().includes('7')) missing.push(`the 7.x debug kernel (KMOD_DEBUG_LINES="${process.env.KMOD_DEBUG_LINES}" leaves it out; CI needs it)`);
   for (const want of SOURCE_KERNEL_LINES) {
     const ofLine = entries.filter((k) => k.line === want || k.line.startsWith(`${want}.`));
     // Every line has its boot kernel and the build-only configurations; 7.x its debug kernel too.
