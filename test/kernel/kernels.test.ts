@@ -3,8 +3,9 @@
  * kernel and configuration (boot kernels of four lines, the debug kernel, and
  * the build-only configurations: PM off, OF on with PM_SLEEP off), then one
  * QEMU boot per bootable kernel that runs every scenario, each reported as a
- * test of its own with its own log. Builds and boots run two at a time, as
- * soon as what they need is ready; the tests wait for their results in order.
+ * test of its own with its own log. Builds and boots run side by side (one
+ * more job than cores), as soon as what they need is ready, the longest boot
+ * first; the tests wait for their results in order.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { checkpatch } from './support/checkpatch.js';
-import { execAsync, limiter, type ExecResult } from './support/exec.js';
+import { execAsync, limiter, succeeded as ok } from './support/exec.js';
 import { withKernelEnv } from './support/gate.js';
 import { CONFIG_CLAIMS, DERIVED_CONFIGS, type Kernel } from './support/kernels.js';
 import { copyProject, strictBuildAsync } from './support/kbuild.js';
@@ -42,11 +43,6 @@ const CANARIES: readonly { trigger: string; expect: RegExp }[] = [
 function held<T>(p: Promise<T>): Promise<T> {
   p.catch(() => undefined);
   return p;
-}
-
-function ok(r: ExecResult): ExecResult {
-  if (r.status !== 0) throw new Error(`${r.command} exited ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
-  return r;
 }
 
 interface Built {

@@ -26,13 +26,17 @@ export function exec(
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, command };
 }
 
-/** Runs a command that must succeed; a failure throws with its whole output. */
-export function execOk(cmd: string, args: readonly string[], options: Parameters<typeof exec>[2] = {}): ExecResult {
-  const r = exec(cmd, args, options);
+/** The result of a command that must have succeeded; a failure throws with its whole output. */
+export function succeeded(r: ExecResult): ExecResult {
   if (r.status !== 0) {
     throw new Error(`${r.command} exited ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
   }
   return r;
+}
+
+/** Runs a command that must succeed; a failure throws with its whole output. */
+export function execOk(cmd: string, args: readonly string[], options: Parameters<typeof exec>[2] = {}): ExecResult {
+  return succeeded(exec(cmd, args, options));
 }
 
 export function which(tool: string): string | undefined {
