@@ -1,0 +1,86 @@
+/**
+ * Reading a QEMU console back (test/kernel/support/qemu.ts): scenarios,
+ * steps, kernel logs and kmemleak's report, also when kernel messages land
+ * in the middle of ours, and when the guest stopped early.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { kernelTrouble, kmemleakLeaks, parseConsole } from '../kernel/support/qemu.js';
+
+const CONSOLE = `SeaBIOS junk\x1b[2J
+KMOD-BEGIN
+KMOD-BOOT-DMESG-BEGIN
+[    0.000000] Linux version 7.3.4
+KMOD-BOOT-DMESG-END
+KMOD-SCENARIO-BEGIN hello
+KMOD-UPTIME 10.50
+KMOD-STEP load rc=0
+KMOD-STEP param rc=0
+KMOD-OUT param: 3
+KMOD-STEP bad rc=1
+KMOD-OUT bad: insmod: can't insert 'x.ko': invalid parameters
+KMOD-SCENARIO-DMESG-BEGIN hello
+[   11.000000] hello: hello, world (1/3)
+KMOD-UPTIME 12.00
+KMOD-SCENARIO-END hello
+KMOD-SCENARIO-BEGIN edge[   12.5] kmemleak: 1 new suspected memory leaks (see /sys/kernel/debug/kmemleak)
+KMOD-UPTIME 12.60
+KMOD-STEP cycles rc=0
+KMOD-SCENARIO-DMESG-BEGIN edge
+KMOD-UPTIME 13.10
+KMOD-SCENARIO-END edge
+KMOD-KMEMLEAK-BEGIN[   13.2] kmemleak: 1 new suspected memory leaks (see /sys/kernel/debug/kmemleak)
+unreferenced object 0xffff888005075400 (size 32):
+  comm "insmod", pid 37, jiffies 4294895032
+KMOD-KMEMLEAK-END
+KMOD-END
+`;
+
+describe('parseConsole', () => {
+  it('splits scenarios, steps, outputs, kernel logs and times', () => {
+    const r = parseConsole(CONSOLE);
+    assert.equal(r.finished, true);
+    assert.match(r.bootDmesg, /Linux version 7\.3\.4/);
+    const hello = r.scenarios.get('hello');
+    assert.ok(hello?.finished);
+    assert.deepEqual(hello.steps.get('param'), { rc: 0, out: ['3'] });
+    assert.equal(hello.steps.get('bad')?.rc, 1);
+    assert.match(hello.dmesg, /hello, world \(1\/3\)/);
+    assert.equal(hello.seconds, 1.5);
+  });
+
+  it('keeps a marker that a kernel message was printed right after', () => {
+    const r = parseConsole(CONSOLE);
+    const edge = r.scenarios.get('edge');
+    assert.ok(edge?.finished, 'the scenario is found although a kernel message follows its marker');
+    assert.equal(edge.steps.get('cycles')?.rc, 0);
+    assert.deepEqual(kmemleakLeaks(r.kmemleak ?? ''), ['unreferenced object 0xffff888005075400 (size 32):']);
+  });
+
+  it('reports a guest that stopped in a scenario as not finished, and no kmemleak report without one', () => {
+    const cut = CONSOLE.slice(0, CONSOLE.indexOf('KMOD-SCENARIO-DMESG-BEGIN edge'));
+    const r = parseConsole(cut);
+    assert.equal(r.finished, false);
+    assert.equal(r.scenarios.get('hello')?.finished, true);
+    assert.equal(r.scenarios.get('edge')?.finished, false);
+    assert.equal(r.kmemleak, undefined);
+  });
+});
+
+describe('kernelTrouble', () => {
+  it('finds what the debug kernel reports and ignores ordinary messages', () => {
+    const log = [
+      '[ 1.0] hello: hello, world (1/1)',
+      '[ 2.0] BUG: KASAN: slab-out-of-bounds in canary_init+0xa5/0x1000 [kmod_canary]',
+      '[ 3.0] UBSAN: shift-out-of-bounds in kmod_canary.c:51:3',
+      '[ 4.0] WARNING: possible circular locking dependency detected',
+      '[ 5.0] BUG: sleeping function called from invalid context at kmod_canary.c:63',
+      '[ 6.0] ODEBUG: free active (active state 0) object: 000000001 object type: timer_list',
+      '[ 7.0] list_add corruption. prev->next should be next',
+      '[ 8.0] INFO: task insmod:37 blocked for more than 20 seconds.',
+      '[ 9.0] plat plat: probed',
+    ].join('\n');
+    assert.equal(kernelTrouble(log).length, 7);
+    assert.deepEqual(kernelTrouble('[ 1.0] plat plat: removed\n[ 2.0] chr_misc: misc device, minor 63'), []);
+  });
+});
