@@ -5,14 +5,9 @@
  */
 import { KmodGenerator, type KmodOptions } from '../lib/base-generator.js';
 import { KINDS } from '../lib/kinds.js';
-import { optionQuestionsOf } from '../lib/session.js';
 
 export default class AppGenerator extends KmodGenerator {
-  protected readonly spec = KINDS.app;
-
   constructor(args: string[], options: KmodOptions) {
-    super(args, options);
-    this.description = KINDS.app.description;
-    this.declareQuestionOptions(optionQuestionsOf(KINDS.app));
+    super(args, options, KINDS.app);
   }
 }

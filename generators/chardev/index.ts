@@ -5,16 +5,11 @@
  */
 import { KmodGenerator, type KmodOptions } from '../lib/base-generator.js';
 import { KINDS } from '../lib/kinds.js';
-import { optionQuestionsOf } from '../lib/session.js';
 
 export { CHARDEV_FLAVORS, CHARDEV_QUESTIONS, BUFFER_SIZE_MAX, MINORS_MAX } from '../lib/kinds.js';
 
 export default class ChardevGenerator extends KmodGenerator {
-  protected readonly spec = KINDS.chardev;
-
   constructor(args: string[], options: KmodOptions) {
-    super(args, options);
-    this.description = KINDS.chardev.description;
-    this.declareQuestionOptions(optionQuestionsOf(KINDS.chardev));
+    super(args, options, KINDS.chardev);
   }
 }

@@ -5,16 +5,14 @@
  * no-clobber rule. The decisions themselves are in lib/session.ts, shared
  * with the bin's direct runner.
  */
-import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Generator, { type BaseOptions, type PromptQuestions } from 'yeoman-generator';
 import type { KindSpec } from './kinds.js';
 import type { ProjectConfig } from './project.js';
 import { optionName, type Question } from './questions.js';
-import { UsageError, keptMessage, planRun, planWrites, questionsOf, resolveAnswers, savedAnswersFor, templateRootsFor } from './session.js';
+import { UsageError, answersFor, keptMessage, optionQuestionsOf, writesFor } from './session.js';
 import { BUILTIN_TEMPLATES } from './templates.js';
 import { COMMON_OPTIONS } from './options.js';
-import { gitAuthor } from './git.js';
 
 export { UsageError };
 
@@ -26,11 +24,14 @@ export type KmodOptions = BaseOptions & {
 
 /** A generator that makes one kind of module (app: the project with hello). */
 export abstract class KmodGenerator extends Generator<Record<string, unknown>, KmodOptions> {
-  protected abstract readonly spec: KindSpec;
   /** Answers, keyed by question name, filled in prompting. */
   protected answers: Record<string, string> = {};
 
-  constructor(args: string[], options: KmodOptions) {
+  constructor(
+    args: string[],
+    options: KmodOptions,
+    protected readonly spec: KindSpec,
+  ) {
     // No package manager step (a kernel module project has no package.json);
     // the generators inherit their tasks (prompting, writing, end) from here.
     super(args, options, { customInstallTask: true, inheritTasks: true });
@@ -45,13 +46,9 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
         ...(o.type === 'boolean' ? { default: false } : {}),
       });
     }
-  }
-
-  /** Declares one option per question (call from the constructor). */
-  protected declareQuestionOptions(questions: readonly Question[]): void {
-    for (const q of questions) {
-      this.option(optionName(q), { type: String, description: q.description });
-    }
+    // One option per question.
+    for (const q of optionQuestionsOf(spec)) this.option(optionName(q), { type: String, description: q.description });
+    this.description = spec.description;
   }
 
   protected get projectConfig(): Partial<ProjectConfig> {
@@ -59,46 +56,21 @@ export abstract class KmodGenerator extends Generator<Record<string, unknown>, K
   }
 
   async prompting(): Promise<void> {
-    const config = this.projectConfig;
-    const questions = questionsOf(this.spec, typeof config.name === 'string');
     const rawArgs = (this as unknown as { _args?: unknown })._args;
-    this.answers = await resolveAnswers(
-      questions,
-      this.options,
-      Array.isArray(rawArgs) ? rawArgs.map(String) : [],
-      savedAnswersFor(this.spec, config, this.options),
-      { gitAuthor: gitAuthor(this.destinationRoot()) },
-      {
-        canPrompt: this.canPrompt(),
-        prompt: async (q, defaultValue) => {
-          const prompted = await this.prompt([promptFor(q, defaultValue)] as unknown as PromptQuestions);
-          const answer: unknown = prompted[q.name];
-          return Array.isArray(answer) ? answer.join(',') : String(answer);
-        },
-        log: (message) => this.log(message),
+    this.answers = await answersFor(this.spec, this.destinationRoot(), this.projectConfig, this.options, Array.isArray(rawArgs) ? rawArgs.map(String) : [], {
+      canPrompt: this.canPrompt(),
+      prompt: async (q, defaultValue) => {
+        const prompted = await this.prompt([promptFor(q, defaultValue)] as unknown as PromptQuestions);
+        const answer: unknown = prompted[q.name];
+        return Array.isArray(answer) ? answer.join(',') : String(answer);
       },
-    );
+      log: (message) => this.log(message),
+    });
   }
 
   /** Saves the project and its modules in .yo-rc.json and writes the module's and the project's files. */
   writing(): void {
-    const config = this.projectConfig;
-    const plan = planRun(this.spec, this.answers, config, this.options);
-    const isDir = (p: string) => {
-      try {
-        return statSync(p).isDirectory();
-      } catch {
-        return false;
-      }
-    };
-    const roots = templateRootsFor(this.destinationRoot(), this.options, config, isDir);
-    const writes = planWrites(plan, this.spec.generator, roots, config, this.options, (rel) => {
-      try {
-        return readFileSync(this.destinationPath(rel), 'utf8');
-      } catch {
-        return undefined;
-      }
-    });
+    const writes = writesFor(this.spec, this.answers, this.destinationRoot(), this.projectConfig, this.options);
     this.config.set(writes.config);
     for (const op of writes.ops) {
       if (op.decision === 'keep') {

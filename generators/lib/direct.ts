@@ -7,32 +7,21 @@
  * yeoman (the bin then loads yeoman-environment), so prompts look and work
  * exactly as under `yo kmod`.
  */
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import minimist from 'minimist';
-import { gitAuthor } from './git.js';
 import type { KindSpec } from './kinds.js';
 import { COMMON_OPTIONS } from './options.js';
 import type { ProjectConfig } from './project.js';
 import { optionName } from './questions.js';
-import {
-  keptMessage,
-  optionQuestionsOf,
-  planRun,
-  planWrites,
-  questionsOf,
-  resolveAnswers,
-  savedAnswersFor,
-  templateRootsFor,
-  type CommonOptions,
-} from './session.js';
+import { answersFor, keptMessage, optionQuestionsOf, questionsOf, writesFor, type CommonOptions } from './session.js';
 import { BUILTIN_TEMPLATES } from './templates.js';
 
 /** The namespace of the project state in .yo-rc.json (the package name, as yeoman keys it). */
-export const CONFIG_KEY = 'generator-kmod';
+const CONFIG_KEY = 'generator-kmod';
 
 /** Parses argv the way yeoman-generator does (minimist; string options as strings, booleans). */
-export function parseOptions(spec: KindSpec, argv: readonly string[]): CommonOptions & { help?: boolean } {
+function parseOptions(spec: KindSpec, argv: readonly string[]): CommonOptions & { help?: boolean } {
   const strings = [...COMMON_OPTIONS.filter((o) => o.type === 'string').map((o) => o.name), ...optionQuestionsOf(spec).map(optionName)];
   const booleans = ['help', ...COMMON_OPTIONS.filter((o) => o.type === 'boolean').map((o) => o.name)];
   const alias: Record<string, string> = { h: 'help' };
@@ -58,7 +47,7 @@ function wrap(text: string, width: number, indent: string): string {
 }
 
 /** --help: usage, every option with its description, and how to customise the templates. */
-export function helpText(spec: KindSpec): string {
+function helpText(spec: KindSpec): string {
   const ns = spec.generator === 'app' ? 'kmod' : `kmod:${spec.generator}`;
   const bin = spec.generator === 'app' ? 'generator-kmod' : `generator-kmod ${spec.generator}`;
   const rows: [string, string][] = [['-h, --help', "Print the generator's options and usage"]];
@@ -101,27 +90,12 @@ export async function runDirect(spec: KindSpec, argv: readonly string[], root: s
   if (stdinIsTTY && !options.yes && open.length > 0) return 'yeoman';
 
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const answers = await resolveAnswers(questions, options, argv, savedAnswersFor(spec, config, options), { gitAuthor: gitAuthor(root) }, {
+  const answers = await answersFor(spec, root, config, options, argv, {
     canPrompt: false,
     prompt: () => Promise.reject(new Error('internal error: the direct runner does not prompt')),
     log,
   });
-  const plan = planRun(spec, answers, config, options);
-  const isDir = (p: string) => {
-    try {
-      return statSync(p).isDirectory();
-    } catch {
-      return false;
-    }
-  };
-  const roots = templateRootsFor(root, options, config, isDir);
-  const writes = planWrites(plan, spec.generator, roots, config, options, (rel) => {
-    try {
-      return readFileSync(path.join(root, rel), 'utf8');
-    } catch {
-      return undefined;
-    }
-  });
+  const writes = writesFor(spec, answers, root, config, options);
   const statuses: string[] = [];
   for (const op of writes.ops) {
     if (op.decision === 'keep') log(keptMessage(op.path));

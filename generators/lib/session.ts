@@ -5,7 +5,9 @@
  * bin's direct runner both call these; only prompting and the file system
  * layer differ between them.
  */
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { gitAuthor } from './git.js';
 import { KINDS, type KindSpec } from './kinds.js';
 import { savedModules, withModule, type ModuleEntry, type ModuleSettings, type ProjectAnswers, type ProjectConfig } from './project.js';
 import { PROJECT_ONLY_QUESTIONS, PROJECT_QUESTIONS, moduleQuestions, optionName, type Question, type QuestionContext } from './questions.js';
@@ -36,10 +38,9 @@ export function questionsOf(spec: KindSpec, hasProject: boolean): Question[] {
   ];
 }
 
-/** Every question that has an option (--help lists them, the parser knows them). */
+/** Every question that has an option (--help lists them, the parser knows them): those of a new project. */
 export function optionQuestionsOf(spec: KindSpec): Question[] {
-  if (spec.generator === 'app') return [...PROJECT_QUESTIONS];
-  return [...moduleQuestions(spec.defaultName, spec.defaultDescription, spec.validateName), ...PROJECT_ONLY_QUESTIONS, ...spec.kindQuestions];
+  return questionsOf(spec, false);
 }
 
 /**
@@ -171,15 +172,34 @@ export function planRun(spec: KindSpec, answers: Readonly<Record<string, string>
   return { project: project as unknown as ProjectAnswers, module };
 }
 
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /** The user's template roots, in lookup order: --templates (or the saved folder), .kmod/templates, the per-user one. */
-export function templateRootsFor(root: string, options: CommonOptions, config: Partial<ProjectConfig>, isDir: (p: string) => boolean): string[] {
+export function templateRootsFor(root: string, options: CommonOptions, config: Partial<ProjectConfig>): string[] {
   const given = options.templates ?? config.templates;
   const dir = given === undefined ? undefined : String(given);
   if (dir !== undefined) {
     const abs = path.resolve(root, dir);
-    if (!isDir(abs)) throw new UsageError(`--templates: no template folder at ${abs}`);
+    if (!isDirectory(abs)) throw new UsageError(`--templates: no template folder at ${abs}`);
   }
   return userTemplateRoots(root, dir);
+}
+
+/** Reads a project file as it is on disk now (undefined: there is none). */
+export function projectFileReader(root: string): (relPath: string) => string | undefined {
+  return (relPath) => {
+    try {
+      return readFileSync(path.join(root, relPath), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 export interface WriteOp {
@@ -230,6 +250,31 @@ export function planWrites(
     },
     ops,
   };
+}
+
+/** A run's answers in project `root` (the questions of a new project or of an existing one). */
+export function answersFor(
+  spec: KindSpec,
+  root: string,
+  config: Partial<ProjectConfig>,
+  options: CommonOptions,
+  rawArgs: readonly string[],
+  io: AskIO,
+): Promise<Record<string, string>> {
+  const questions = questionsOf(spec, typeof config.name === 'string');
+  return resolveAnswers(questions, options, rawArgs, savedAnswersFor(spec, config, options), { gitAuthor: gitAuthor(root) }, io);
+}
+
+/** What a run with these answers writes in project `root`, decided before anything is written. */
+export function writesFor(
+  spec: KindSpec,
+  answers: Readonly<Record<string, string>>,
+  root: string,
+  config: Partial<ProjectConfig>,
+  options: CommonOptions,
+): WritePlan {
+  const plan = planRun(spec, answers, config, options);
+  return planWrites(plan, spec.generator, templateRootsFor(root, options, config), config, options, projectFileReader(root));
 }
 
 /** The message for a file the user changed, which the run keeps. */

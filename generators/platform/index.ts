@@ -6,16 +6,11 @@
  */
 import { KmodGenerator, type KmodOptions } from '../lib/base-generator.js';
 import { KINDS } from '../lib/kinds.js';
-import { optionQuestionsOf } from '../lib/session.js';
 
 export { PLATFORM_FEATURES, PLATFORM_QUESTIONS, normalizeFeatures } from '../lib/kinds.js';
 
 export default class PlatformGenerator extends KmodGenerator {
-  protected readonly spec = KINDS.platform;
-
   constructor(args: string[], options: KmodOptions) {
-    super(args, options);
-    this.description = KINDS.platform.description;
-    this.declareQuestionOptions(optionQuestionsOf(KINDS.platform));
+    super(args, options, KINDS.platform);
   }
 }

@@ -17,8 +17,8 @@ import { checkpatch } from './support/checkpatch.js';
 import { execAsync, limiter, succeeded as ok } from './support/exec.js';
 import { withKernelEnv } from './support/gate.js';
 import { CONFIG_CLAIMS, DERIVED_CONFIGS, type Kernel } from './support/kernels.js';
-import { copyProject, strictBuildAsync } from './support/kbuild.js';
-import { MATRIX_FILE, formatMatrix, readMatrix, trackAsync } from './support/matrix.js';
+import { copyProject, strictBuild } from './support/kbuild.js';
+import { MATRIX_FILE, formatMatrix, readMatrix, track } from './support/matrix.js';
 import { bootScenarios, kernelTrouble, kmemleakLeaks, type BootResult, type GuestFile } from './support/qemu.js';
 import { DEBUG_LOAD, FULL_LOAD, PROJECTS, SCENARIOS, checkScenario, type Project } from './support/variants.js';
 
@@ -54,7 +54,6 @@ withKernelEnv('kernel matrix', (env) => {
   const seed = process.env.KMOD_STRESS_SEED ? Number(process.env.KMOD_STRESS_SEED) : Math.floor(Math.random() * 1e9);
   process.stderr.write(`kernel matrix: stress seed ${seed} (replay: KMOD_STRESS_SEED=${seed})\n`);
   const sources = new Map(PROJECTS.map((p) => [p.id, p.create()] as const));
-  const mainSource = sources.get('main') as string;
   // Boots are single-threaded (TCG), builds use make -jN: one job more than cores keeps both busy.
   const run = limiter(availableParallelism() + 1);
   // The debug kernel's boot is the longest: its builds and boot go first, then boots before builds.
@@ -64,7 +63,9 @@ withKernelEnv('kernel matrix', (env) => {
   const guestTools = mkdtempSync(path.join(tmpdir(), 'kmod-guest-'));
   const tools = held(
     run(async () => {
-      ok(await execAsync('make', ['-C', mainSource, 'tools', 'TOOLS_CFLAGS=-O2 -Wall -Wextra -Werror', 'TOOLS_LDFLAGS=-static']));
+      for (const p of PROJECTS.filter((x) => x.guestTools?.length)) {
+        ok(await execAsync('make', ['-C', sources.get(p.id) as string, 'tools', 'TOOLS_CFLAGS=-O2 -Wall -Wextra -Werror', 'TOOLS_LDFLAGS=-static']));
+      }
       ok(await execAsync('gcc', ['-O2', '-Wall', '-Wextra', '-Werror', '-static', '-o', path.join(guestTools, 'kmodstress'), KMODSTRESS_SOURCE]));
     }),
   );
@@ -88,7 +89,7 @@ withKernelEnv('kernel matrix', (env) => {
         `${kernel.label}/${project.id}`,
         held(
           run(async () => {
-            const r = await strictBuildAsync(dir, kernel);
+            const r = await strictBuild(dir, kernel);
             return { dir, log: `${r.stdout}${r.stderr}`, status: r.status };
           }, priority(kernel, false)).then(({ dir: d, log, status }) => {
             if (status !== 0) throw new Error(`make failed for ${project.id} on ${kernel.label}:\n${log}`);
@@ -113,8 +114,8 @@ withKernelEnv('kernel matrix', (env) => {
             const b = built.get(p.id) as Built;
             for (const ko of p.kos) files.push({ src: path.join(b.dir, `${ko}.ko`), dest: `/modules/${p.id}/${ko}.ko` });
           }
-          for (const ko of PROJECTS[0]?.kos ?? []) {
-            if (/^chr_/.test(ko)) files.push({ src: path.join(mainSource, 'tools', `${ko}_test`), dest: `/modules/main/${ko}_test` });
+          for (const p of PROJECTS) {
+            for (const t of p.guestTools ?? []) files.push({ src: path.join(sources.get(p.id) as string, t), dest: `/modules/${p.id}/${path.basename(t)}` });
           }
           const debug = kernel.config === 'debug';
           return run(
@@ -190,7 +191,7 @@ withKernelEnv('kernel matrix', (env) => {
       }
       for (const project of projectsFor(kernel)) {
         it(`${project.id}: builds with make -jN W=1 C=1, no warning; vermagic and modinfo right`, () =>
-          trackAsync(kernel.label, project.id, 'build', async () => {
+          track(kernel.label, project.id, 'build', async () => {
             const b = await (builds.get(`${kernel.label}/${project.id}`) as Promise<Built>);
             project.checkBuild(b.log, b.dir, kernel);
           }));
@@ -205,7 +206,7 @@ withKernelEnv('kernel matrix', (env) => {
       });
       for (const spec of SCENARIOS) {
         it(`in QEMU: ${spec.title}`, () =>
-          trackAsync(kernel.label, spec.variant, spec.id, async () => {
+          track(kernel.label, spec.variant, spec.id, async () => {
             const result = await (boots.get(kernel.label) as Promise<BootResult>);
             const scenario = result.scenarios.get(spec.id);
             checkScenario(spec, scenario, result.log, kernel.config === 'debug' ? DEBUG_LOAD : FULL_LOAD);

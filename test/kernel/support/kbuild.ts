@@ -44,17 +44,15 @@ function guardJobserver(r: ExecResult): ExecResult {
   return r;
 }
 
-/** `make -jN W=1 C=1` through the generated Makefile; returns the whole log. */
-export function strictBuild(dir: string, makeArgs: readonly string[], env: NodeJS.ProcessEnv = process.env): ExecResult {
-  return guardJobserver(execOk('make', [JOBS, '-C', dir, 'W=1', 'C=1', ...makeArgs], { env }));
-}
-
 export function modinfo(field: string, ko: string): string {
   return execOk('modinfo', ['-F', field, ko]).stdout.replace(/\n$/, '');
 }
 
-/** strictBuild without blocking, for builds that run side by side; resolves even when make fails. */
-export async function strictBuildAsync(dir: string, kernel: Kernel): Promise<ExecResult> {
+/**
+ * `make -jN W=1 C=1` through the generated Makefile, without blocking (builds
+ * run side by side); resolves with the whole log, also when make fails.
+ */
+export async function strictBuild(dir: string, kernel: Kernel): Promise<ExecResult> {
   return guardJobserver(await execAsync('make', [JOBS, '-C', dir, 'W=1', 'C=1', ...kernelArgs(kernel)], { timeoutMs: 600_000 }));
 }
 

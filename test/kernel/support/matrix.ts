@@ -26,19 +26,8 @@ function located(kernel: string, variant: string, step: string, err: unknown): E
   return new Error(`[kernel ${kernel} / ${variant} / ${step}] ${message}`, { cause: err });
 }
 
-export function track<T>(kernel: string, variant: string, step: string, fn: () => T): T {
-  let result: T;
-  try {
-    result = fn();
-  } catch (err) {
-    throw located(kernel, variant, step, err);
-  }
-  record(kernel, variant, step, true);
-  return result;
-}
-
-/** track() for async steps. */
-export async function trackAsync<T>(kernel: string, variant: string, step: string, fn: () => Promise<T>): Promise<T> {
+/** Runs one step of the matrix: records its outcome, and names kernel, variant and step in a failure. */
+export async function track<T>(kernel: string, variant: string, step: string, fn: () => Promise<T>): Promise<T> {
   let result: T;
   try {
     result = await fn();

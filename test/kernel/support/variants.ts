@@ -30,6 +30,8 @@ export interface Project {
   kernelSources: readonly string[];
   /** Checks of one build's log and modules (dir: that kernel's copy). */
   checkBuild(log: string, dir: string, kernel: Kernel): void;
+  /** User-space programs its `make tools` builds (static) for the guest, relative to the project. */
+  guestTools?: readonly string[];
 }
 
 const CLASSIC = 'chr_classic';
@@ -67,6 +69,7 @@ export const PROJECTS: readonly Project[] = [
       return dir;
     },
     kos: MAIN_KOS,
+    guestTools: [CLASSIC, MISC].map((m) => `tools/${m}_test`),
     kernelSources: [...MAIN_KOS.map((m) => `${m}.c`), `${CLASSIC}_ioctl.h`, `${MISC}_ioctl.h`, 'kmod_compat.h'],
     checkBuild(log, dir, kernel) {
       assertCleanBuild(log, MAIN_KOS);
