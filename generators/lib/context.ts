@@ -6,7 +6,7 @@
 import { cComment, cCommentLines, cString, hashComment, makeRecipeArg, markdownText, shellDoubleQuote, shellQuote } from './escape.js';
 import { cCall, cDefine } from './cformat.js';
 import { uapiSpdx } from './licenses.js';
-import { builtModules, licenseOf, type ModuleEntry, type ProjectAnswers } from './project.js';
+import { builtModules, licenseOf, toolPrograms, type ModuleEntry, type ProjectAnswers } from './project.js';
 import { upperIdent } from './naming.js';
 
 export interface TemplateContext {
@@ -31,6 +31,8 @@ export interface TemplateContext {
   modules: readonly ModuleEntry[];
   /** Every .ko the project builds, in order (a platform driver adds its test device). */
   kos: readonly string[];
+  /** User-space test programs "make tools" builds (tools/<module>_test), in module order. */
+  tools: readonly string[];
   /** The module this template is rendered for (module templates only; else the first module). */
   module: ModuleEntry;
   /** Escaping helpers, one per target language. */
@@ -60,6 +62,7 @@ export function templateContext(
     year: now.getFullYear(),
     modules,
     kos: modules.flatMap(builtModules),
+    tools: modules.flatMap(toolPrograms),
     module,
     c: { string: cString, comment: cComment, commentLines: cCommentLines, define: cDefine, call: cCall },
     sh: { quote: shellQuote, dquote: shellDoubleQuote, comment: hashComment },

@@ -9,7 +9,11 @@ import {
   shown,
   validateCompatible,
   validateIntRange,
+  normalizeHex,
   validateIoctlMagic,
+  validatePciClass,
+  validatePciId,
+  validatePciSubId,
   validatePlatformName,
   validateSubset,
   type Validation,
@@ -69,11 +73,16 @@ export const PLATFORM_FEATURES = [
 
 const FEATURE_NAMES = PLATFORM_FEATURES.map((f) => f.value);
 
-/** Canonical feature list: known names in table order, "none" when empty. */
-export function normalizeFeatures(value: string): string {
+/** Canonical form of a subset of `names`: known names in table order, "none" when empty. */
+export function normalizeSubset(value: string, names: readonly string[]): string {
   const set = new Set(value.split(',').map((s) => s.trim()));
-  const list = FEATURE_NAMES.filter((f) => set.has(f));
+  const list = names.filter((f) => set.has(f));
   return list.length ? list.join(',') : 'none';
+}
+
+/** Canonical platform feature list. */
+export function normalizeFeatures(value: string): string {
+  return normalizeSubset(value, FEATURE_NAMES);
 }
 
 export const PLATFORM_QUESTIONS: readonly Question[] = [
@@ -96,9 +105,107 @@ export const PLATFORM_QUESTIONS: readonly Question[] = [
   },
 ];
 
+export const PCI_PROFILES = [
+  { value: 'edu', name: "edu: QEMU's edu device (1234:11e8, -device edu): a driver you can run today" },
+  { value: 'none', name: 'none: your own device: IDs from --vendor/--device, device-specific parts marked' },
+] as const;
+
+export const PCI_FEATURES = [
+  { value: 'irq', name: 'irq: an interrupt handler (INTx) that reads and acknowledges the device status' },
+  { value: 'msi', name: 'msi: prefer MSI-X/MSI, INTx as fallback (pci_alloc_irq_vectors); needs irq' },
+  { value: 'dma', name: 'dma: bus mastering, a DMA mask and a coherent buffer for the DMA engine' },
+  { value: 'sysfs', name: 'sysfs: device attributes (registers, interrupt counters)' },
+  { value: 'pm', name: 'pm: system suspend/resume callbacks' },
+  { value: 'chardev', name: 'chardev: a misc device for user space: read/write/lseek through DMA; needs dma' },
+] as const;
+
+const PCI_FEATURE_NAMES = PCI_FEATURES.map((f) => f.value);
+
+/** QEMU's edu device: IDs and the DMA address width it decodes (dma_mask, 28 bits by default). */
+export const EDU = { vendor: '0x1234', device: '0x11e8', dmaBits: '28' } as const;
+
+function validatePciFeatures(value: string): Validation {
+  const subset = validateSubset(value, 'feature', PCI_FEATURE_NAMES);
+  if (subset !== true) return subset;
+  const has = new Set(value.split(',').map((s) => s.trim()));
+  if (has.has('msi') && !has.has('irq')) return `features ${shown(value)} not allowed: msi needs irq; give irq too, or leave msi out`;
+  if (has.has('chardev') && !has.has('dma')) {
+    return `features ${shown(value)} not allowed: chardev moves data by DMA and needs dma; give dma too, or leave chardev out`;
+  }
+  return true;
+}
+
+const pciIdQuestion = (name: 'vendor' | 'device', what: string): Question => ({
+  name,
+  message: `PCI ${what} ID (hex, as in lspci -nn)`,
+  description: `PCI ${what} ID in hex, 0x0001-0xfffe (default: edu's ${EDU[name]})`,
+  default: () => EDU[name],
+  validate: (v) => validatePciId(v, `${what} ID`),
+  normalize: (v) => normalizeHex(v, 4),
+});
+
+const pciSubIdQuestion = (name: 'subvendor' | 'subdevice', what: string): Question => ({
+  name,
+  message: `PCI subsystem ${what} ID (hex, or any)`,
+  description: `PCI subsystem ${what} ID to match, in hex, or any (default: any)`,
+  default: () => 'any',
+  validate: (v) => validatePciSubId(v, `subsystem ${what} ID`),
+  normalize: (v) => normalizeHex(v, 4),
+});
+
+export const PCI_QUESTIONS: readonly Question[] = [
+  {
+    name: 'profile',
+    message: 'Device the driver is for',
+    description: "edu (QEMU's edu device, runs under QEMU today) or none (your device; device-specific parts marked) (default: edu)",
+    choices: PCI_PROFILES,
+    default: () => 'edu',
+    validate: (v) => PCI_PROFILES.some((p) => p.value === v) || `profile ${shown(v)} is not allowed: use 'edu' or 'none'`,
+  },
+  pciIdQuestion('vendor', 'vendor'),
+  pciIdQuestion('device', 'device'),
+  pciSubIdQuestion('subvendor', 'vendor'),
+  pciSubIdQuestion('subdevice', 'device'),
+  {
+    name: 'class',
+    message: 'PCI class code to match (hex 0xBBSSPP, or any)',
+    description: 'PCI class code to match as well, 24-bit hex 0xBBSSPP, or any (default: any)',
+    default: () => 'any',
+    validate: validatePciClass,
+    normalize: (v) => normalizeHex(v, 6),
+  },
+  {
+    name: 'bar',
+    message: 'BAR that holds the registers (0-5)',
+    description: 'Memory BAR with the registers, 0-5 (default: 0)',
+    default: () => '0',
+    validate: (v) => validateIntRange(v, 'BAR', 0, 5, 0),
+  },
+  {
+    name: 'features',
+    message: 'Optional parts of the driver',
+    description: `Comma-separated optional parts: ${PCI_FEATURE_NAMES.join(',')} or none (default: all)`,
+    choices: PCI_FEATURES,
+    multiple: true,
+    default: () => PCI_FEATURE_NAMES.join(','),
+    validate: validatePciFeatures,
+    normalize: (v) => normalizeSubset(v, PCI_FEATURE_NAMES),
+  },
+  {
+    name: 'dmaBits',
+    option: 'dma-bits',
+    message: 'DMA address bits the device decodes',
+    description: `DMA mask width in bits, 24-64 (default: 64, with a 32-bit fallback; ${EDU.dmaBits} for edu)`,
+    default: (_ctx, answers) => (answers.profile === 'none' ? '64' : EDU.dmaBits),
+    validate: (v) => validateIntRange(v, 'DMA bits', 24, 64, 64),
+    when: (a) => (a.features ?? '').split(',').includes('dma'),
+    notApplicable: '--dma-bits needs the dma feature',
+  },
+];
+
 /** What a generator makes: app makes the project with hello; the others add a module. */
 export interface KindSpec {
-  generator: 'app' | 'chardev' | 'platform';
+  generator: 'app' | 'chardev' | 'platform' | 'pci';
   kind: ModuleKind;
   /** One line for --help. */
   description: string;
@@ -151,6 +258,20 @@ export const KINDS: Readonly<Record<KindSpec['generator'], KindSpec>> = {
       `\nPlatform driver ${a.name} added. Next:`,
       `  make && sudo insmod ${a.name}.ko && sudo insmod ${a.name}_testdev.ko   # test device, no DT needed`,
       `  ls -l /sys/bus/platform/devices/${a.name}/driver`,
+    ],
+  },
+  pci: {
+    generator: 'pci',
+    kind: 'pci',
+    description: 'Add a PCI driver (MMIO, INTx/MSI, DMA, sysfs, PM, a misc device; QEMU edu profile) to the kmod project',
+    defaultName: 'pcidrv',
+    defaultDescription: (name) => `PCI driver ${name}`,
+    kindQuestions: PCI_QUESTIONS,
+    nextSteps: (a) => [
+      `\nPCI driver ${a.name} added. Next:`,
+      `  make${a.features?.split(',').includes('chardev') ? ' && make tools' : ''} && sudo insmod ${a.name}.ko`,
+      `  lspci -nn -d ${a.vendor?.slice(2)}:${a.device?.slice(2)} -k      # bound to "${a.name}"?`,
+      ...(a.profile === 'edu' ? ['  # no edu device here? run QEMU with -device edu (see the README)'] : []),
     ],
   },
 };

@@ -5,7 +5,7 @@
  */
 import { findLicense, type License } from './licenses.js';
 
-export type ModuleKind = 'hello' | 'chardev' | 'platform';
+export type ModuleKind = 'hello' | 'chardev' | 'platform' | 'pci';
 
 /** Settings of one module, by kind (strings and numbers only: they are saved as JSON). */
 export type ModuleSettings = Record<string, string | number | boolean>;
@@ -76,4 +76,11 @@ export function savedModules(config: Partial<ProjectConfig>): ModuleEntry[] {
  */
 export function builtModules(entry: ModuleEntry): string[] {
   return entry.kind === 'platform' ? [entry.name, `${entry.name}_testdev`] : [entry.name];
+}
+
+/** User-space test programs (built by "make tools") an entry comes with. */
+export function toolPrograms(entry: ModuleEntry): string[] {
+  const features = String(entry.settings.features ?? '').split(',');
+  const has = entry.kind === 'chardev' || (entry.kind === 'pci' && features.includes('chardev'));
+  return has ? [`tools/${entry.name}_test`] : [];
 }

@@ -131,3 +131,30 @@ export function validateSubset(value: string, what: string, choices: readonly st
   if (unknown.length === 0) return true;
   return `${what} ${shown(unknown.join(','))} not known: give a comma-separated list of ${choices.join(', ')}, or none`;
 }
+
+/** A 16-bit PCI ID (vendor, device, subsystem) in hex: 0x0001 to 0xfffe (0xffff means "no device"). */
+export function validatePciId(value: string, what: string): Validation {
+  const allowed = `${what} must be a 16-bit PCI ID in hex, 0x0001 to 0xfffe, as lspci -nn shows it, e.g. 0x1234`;
+  if (!/^0x[0-9a-fA-F]{1,4}$/.test(value)) return `${what} ${shown(value)} is not allowed: ${allowed}`;
+  const n = Number(value);
+  if (n === 0 || n === 0xffff) return `${what} ${value} is not a valid ID: ${allowed}`;
+  return true;
+}
+
+/** A PCI subsystem ID, or "any" (PCI_ANY_ID). */
+export function validatePciSubId(value: string, what: string): Validation {
+  if (value === 'any') return true;
+  const id = validatePciId(value, what);
+  return id === true ? true : `${id}, or any`;
+}
+
+/** A 24-bit PCI class code (base class, subclass, programming interface) in hex, or "any". */
+export function validatePciClass(value: string): Validation {
+  if (value === 'any' || /^0x[0-9a-fA-F]{6}$/.test(value)) return true;
+  return `class ${shown(value)} is not allowed: class must be 'any' or a 24-bit class code in hex with all six digits (base class, subclass, programming interface), e.g. 0x00ff00`;
+}
+
+/** Canonical form of a valid PCI ID: lower-case hex, four digits. */
+export function normalizeHex(value: string, digits: number): string {
+  return /^0x[0-9a-fA-F]+$/.test(value) ? `0x${Number(value).toString(16).padStart(digits, '0')}` : value;
+}

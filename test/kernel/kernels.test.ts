@@ -19,8 +19,9 @@ import { withKernelEnv } from './support/gate.js';
 import { CONFIG_CLAIMS, DERIVED_CONFIGS, type Kernel } from './support/kernels.js';
 import { copyProject, strictBuild } from './support/kbuild.js';
 import { MATRIX_FILE, formatMatrix, readMatrix, track } from './support/matrix.js';
-import { bootScenarios, kernelTrouble, kmemleakLeaks, type BootResult, type GuestFile } from './support/qemu.js';
-import { DEBUG_LOAD, FULL_LOAD, PROJECTS, SCENARIOS, checkScenario, type Project } from './support/variants.js';
+import { PC_EDU } from './support/pci.js';
+import { bootScenarios, kernelTrouble, kmemleakLeaks, type BootResult, type GuestFile, type Machine } from './support/qemu.js';
+import { DEBUG_LOAD, FULL_LOAD, PROJECTS, SCENARIOS, checkScenario, type Project, type ScenarioSpec } from './support/variants.js';
 
 const KMODSTRESS_SOURCE = fileURLToPath(new URL('../../../test/kernel/guest/kmodstress.c', import.meta.url));
 const CANARY_SOURCE = fileURLToPath(new URL('../../../test/kernel/guest/canary/', import.meta.url));
@@ -44,6 +45,12 @@ function held<T>(p: Promise<T>): Promise<T> {
   p.catch(() => undefined);
   return p;
 }
+
+/** Every boot has an edu device on the pc machine; a scenario that needs another machine gets a boot of its own. */
+const machineOf = (spec: ScenarioSpec): Machine => spec.machine ?? PC_EDU;
+const MACHINES: readonly Machine[] = [...new Map(SCENARIOS.map((s) => [machineOf(s).id, machineOf(s)])).values()];
+/** The debug kernel boots only the default machine (it is the suite's critical path). */
+const bootsOn = (k: Kernel, m: Machine): boolean => k.config !== 'debug' || m === PC_EDU;
 
 interface Built {
   dir: string;
@@ -73,7 +80,7 @@ withKernelEnv('kernel matrix', (env) => {
   const booting = [...env.kernels, ...env.debugKernels];
   const buildOnly = env.buildOnlyKernels;
   process.stderr.write(
-    `kernel matrix: ${booting.length} boots x ${SCENARIOS.length} scenarios, ${booting.length + buildOnly.length} kernel configurations; ` +
+    `kernel matrix: ${booting.length} kernels booted on ${MACHINES.map((m) => m.id).join(' and ')}, ${SCENARIOS.length} scenarios, ${booting.length + buildOnly.length} kernel configurations; ` +
       `${FULL_LOAD.model + FULL_LOAD.shared} random char-device ops per flavour, ${FULL_LOAD.cycles} load and bind cycles ` +
       `(debug kernel: ${DEBUG_LOAD.model + DEBUG_LOAD.shared} and ${DEBUG_LOAD.cycles})\n`,
   );
@@ -102,37 +109,46 @@ withKernelEnv('kernel matrix', (env) => {
 
   const boots = new Map<string, Promise<BootResult>>();
   for (const kernel of booting) {
-    boots.set(
-      kernel.label,
-      held(
-        (async () => {
-          await tools;
-          const built = new Map<string, Built>();
-          for (const p of PROJECTS) built.set(p.id, await (builds.get(`${kernel.label}/${p.id}`) as Promise<Built>));
-          const files: GuestFile[] = [{ src: path.join(guestTools, 'kmodstress'), dest: '/modules/kmodstress' }];
-          for (const p of PROJECTS) {
-            const b = built.get(p.id) as Built;
-            for (const ko of p.kos) files.push({ src: path.join(b.dir, `${ko}.ko`), dest: `/modules/${p.id}/${ko}.ko` });
-          }
-          for (const p of PROJECTS) {
-            for (const t of p.guestTools ?? []) files.push({ src: path.join(sources.get(p.id) as string, t), dest: `/modules/${p.id}/${path.basename(t)}` });
-          }
-          const debug = kernel.config === 'debug';
-          return run(
-            () =>
-              bootScenarios({
-                image: kernel.image,
-                busybox: env.busybox,
-                files,
-                scenarios: SCENARIOS.map((s) => ({ id: s.id, script: s.script(seed, debug ? DEBUG_LOAD : FULL_LOAD) })),
-                memoryMb: debug ? 1024 : 512,
-                timeoutMs: debug ? 1_200_000 : 600_000,
-              }),
-            priority(kernel, true),
-          );
-        })(),
-      ),
+    const files = held(
+      (async () => {
+        await tools;
+        const built = new Map<string, Built>();
+        for (const p of PROJECTS) built.set(p.id, await (builds.get(`${kernel.label}/${p.id}`) as Promise<Built>));
+        const list: GuestFile[] = [{ src: path.join(guestTools, 'kmodstress'), dest: '/modules/kmodstress' }];
+        for (const p of PROJECTS) {
+          const b = built.get(p.id) as Built;
+          for (const ko of p.kos) list.push({ src: path.join(b.dir, `${ko}.ko`), dest: `/modules/${p.id}/${ko}.ko` });
+        }
+        for (const p of PROJECTS) {
+          for (const t of p.guestTools ?? []) list.push({ src: path.join(sources.get(p.id) as string, t), dest: `/modules/${p.id}/${path.basename(t)}` });
+        }
+        return list;
+      })(),
     );
+    const debug = kernel.config === 'debug';
+    for (const machine of MACHINES.filter((m) => bootsOn(kernel, m))) {
+      const specs = SCENARIOS.filter((s) => machineOf(s) === machine);
+      boots.set(
+        `${kernel.label}/${machine.id}`,
+        held(
+          files.then((list) =>
+            run(
+              () =>
+                bootScenarios({
+                  image: kernel.image,
+                  busybox: env.busybox,
+                  files: list,
+                  scenarios: specs.map((s) => ({ id: s.id, script: s.script(seed, debug ? DEBUG_LOAD : FULL_LOAD) })),
+                  memoryMb: debug ? 1024 : 512,
+                  timeoutMs: debug ? 1_200_000 : 600_000,
+                  machine,
+                }),
+              priority(kernel, true),
+            ),
+          ),
+        ),
+      );
+    }
   }
 
   const canaryBoots = new Map<string, Promise<BootResult>>();
@@ -198,20 +214,24 @@ withKernelEnv('kernel matrix', (env) => {
       }
       if (!booting.includes(kernel)) return;
 
-      it('boots once and runs every scenario to the end; nothing wrong at boot', async () => {
-        const result = await (boots.get(kernel.label) as Promise<BootResult>);
-        process.stderr.write(`kernel ${kernel.label}: one boot, ${SCENARIOS.length} scenarios, ${result.seconds} s\n`);
-        assert.ok(result.finished, `boot did not reach its end (whole console: ${result.logFile}); tail:\n${result.log.slice(-8000)}`);
-        assert.deepEqual(kernelTrouble(result.bootDmesg), [], result.bootDmesg);
-      });
-      for (const spec of SCENARIOS) {
-        it(`in QEMU: ${spec.title}`, () =>
-          track(kernel.label, spec.variant, spec.id, async () => {
-            const result = await (boots.get(kernel.label) as Promise<BootResult>);
-            const scenario = result.scenarios.get(spec.id);
-            checkScenario(spec, scenario, result.log, kernel.config === 'debug' ? DEBUG_LOAD : FULL_LOAD);
-            process.stderr.write(`kernel ${kernel.label}: scenario ${spec.id} ${scenario?.seconds ?? '?'} s\n`);
-          }));
+      for (const machine of MACHINES.filter((m) => bootsOn(kernel, m))) {
+        const specs = SCENARIOS.filter((s) => machineOf(s) === machine);
+        const boot = () => boots.get(`${kernel.label}/${machine.id}`) as Promise<BootResult>;
+        it(`boots once (${machine.id}: ${machine.args.join(' ')}) and runs its ${specs.length} scenarios to the end; nothing wrong at boot`, async () => {
+          const result = await boot();
+          process.stderr.write(`kernel ${kernel.label}: one boot on ${machine.id}, ${specs.length} scenarios, ${result.seconds} s\n`);
+          assert.ok(result.finished, `boot did not reach its end (whole console: ${result.logFile}); tail:\n${result.log.slice(-8000)}`);
+          assert.deepEqual(kernelTrouble(result.bootDmesg), [], result.bootDmesg);
+        });
+        for (const spec of specs) {
+          it(`in QEMU: ${spec.title}`, () =>
+            track(kernel.label, spec.variant, spec.id, async () => {
+              const result = await boot();
+              const scenario = result.scenarios.get(spec.id);
+              checkScenario(spec, scenario, result.log, kernel.config === 'debug' ? DEBUG_LOAD : FULL_LOAD);
+              process.stderr.write(`kernel ${kernel.label}: scenario ${spec.id} ${scenario?.seconds ?? '?'} s\n`);
+            }));
+        }
       }
       if (kernel.config === 'debug') {
         for (const c of CANARIES) {
@@ -228,7 +248,7 @@ withKernelEnv('kernel matrix', (env) => {
           });
         }
         it('kmemleak: no leak after every scenario and unload', async () => {
-          const result = await (boots.get(kernel.label) as Promise<BootResult>);
+          const result = await (boots.get(`${kernel.label}/${PC_EDU.id}`) as Promise<BootResult>);
           assert.ok(result.kmemleak !== undefined, `kmemleak did not report (no /sys/kernel/debug/kmemleak?)\n${result.log.slice(-4000)}`);
           assert.deepEqual(kmemleakLeaks(result.kmemleak), [], `kmemleak found leaks:\n${result.kmemleak}`);
         });

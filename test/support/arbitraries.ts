@@ -128,3 +128,25 @@ export function subsetAllowed(v: string, values: readonly string[]): boolean {
   const items = v.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'none');
   return items.every((i) => values.includes(i));
 }
+
+/** A 16-bit PCI ID in hex, and near misses. */
+export const pciIdArb: fc.Arbitrary<string> = fc.oneof(
+  fc.integer({ min: 0, max: 0x1ffff }).map((n) => `0x${n.toString(16)}`),
+  fc.integer({ min: 1, max: 0xfffe }).map((n) => `0x${n.toString(16).toUpperCase().padStart(4, '0')}`),
+  fc.constantFrom('', '0x', '0x0000', '0xffff', '0xFFFF', '1234', '0x12345', '0xgggg', '0x1234 ', 'any', '-1'),
+);
+
+export function pciIdAllowed(v: string): boolean {
+  return /^0x[0-9a-fA-F]{1,4}$/.test(v) && Number(v) > 0 && Number(v) < 0xffff;
+}
+
+/** A 24-bit PCI class code (all six digits) or "any", and near misses. */
+export const pciClassArb: fc.Arbitrary<string> = fc.oneof(
+  fc.integer({ min: 0, max: 0xffffff }).map((n) => `0x${n.toString(16).padStart(6, '0')}`),
+  fc.integer({ min: 0, max: 0xffff }).map((n) => `0x${n.toString(16)}`),
+  fc.constantFrom('any', 'ANY', '', '0x', '0x0200', '0x1000000', '020000', '0xgg0000'),
+);
+
+export function pciClassAllowed(v: string): boolean {
+  return v === 'any' || /^0x[0-9a-fA-F]{6}$/.test(v);
+}

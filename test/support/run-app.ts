@@ -1,6 +1,6 @@
 /** yeoman-test runs of the generators, with the options a user would give. */
 import helpers from 'yeoman-test';
-import { APP_GENERATOR, CHARDEV_GENERATOR, EJECT_GENERATOR, PLATFORM_GENERATOR } from './paths.js';
+import { APP_GENERATOR, CHARDEV_GENERATOR, EJECT_GENERATOR, PCI_GENERATOR, PLATFORM_GENERATOR } from './paths.js';
 
 /**
  * yeoman-test passes force: true by default; a user does not, so it is off
@@ -21,6 +21,10 @@ export function runChardev(options: Record<string, unknown> = {}, dir?: string) 
 
 export function runPlatform(options: Record<string, unknown> = {}, dir?: string) {
   return run(PLATFORM_GENERATOR, options, dir);
+}
+
+export function runPci(options: Record<string, unknown> = {}, dir?: string) {
+  return run(PCI_GENERATOR, options, dir);
 }
 
 export function runEject(options: Record<string, unknown> = {}, dir?: string) {

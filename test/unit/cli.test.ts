@@ -8,8 +8,7 @@ import { appendFileSync, mkdtempSync, readFileSync, readdirSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { CHARDEV_QUESTIONS } from '../../generators/chardev/index.js';
-import { PLATFORM_QUESTIONS } from '../../generators/platform/index.js';
+import { KINDS } from '../../generators/lib/kinds.js';
 import { PROJECT_QUESTIONS, optionName } from '../../generators/lib/questions.js';
 import { runCli } from '../support/cli.js';
 import { BIN, HOUSE_TEMPLATES } from '../support/paths.js';
@@ -35,7 +34,7 @@ describe('generator-kmod (bin)', () => {
     assert.match(r.stdout, /--force/);
   });
 
-  for (const [sub, questions] of [['chardev', CHARDEV_QUESTIONS], ['platform', PLATFORM_QUESTIONS]] as const) {
+  for (const { generator: sub, kindQuestions: questions } of Object.values(KINDS).filter((k) => k.generator !== 'app')) {
     it(`${sub} --help lists its own options and the project ones`, () => {
       const r = runCli(tmp('kmod-help-'), [sub, '--help']);
       assert.equal(r.status, 0, r.stderr);
@@ -84,7 +83,7 @@ describe('generator-kmod (bin)', () => {
   });
 
   it('a refused option prints one clear message: no yeoman task line, no stack', () => {
-    for (const sub of ['app', 'chardev', 'platform']) {
+    for (const sub of Object.keys(KINDS)) {
       const dir = tmp('kmod-cli-one-');
       const r = runCli(dir, [...(sub === 'app' ? [] : [sub]), '--yes', '--name', 'Bad-Name']);
       assert.equal(r.status, 1);
@@ -136,6 +135,8 @@ describe('generator-kmod (bin)', () => {
       ['--yes', '--templates', HOUSE_TEMPLATES],
       ['eject', '--generator', 'app'],
       ['platform', '--yes', '--name', 'p2', '--features', 'none'],
+      ['pci', '--yes', '--name', 'pci1', '--features', 'irq,dma,chardev', '--vendor', '0xABCD'],
+      ['pci', '--yes', '--name', 'pci2', '--features', 'msi'],
     ];
     const snapshot = (dir: string): Record<string, string> => {
       const out: Record<string, string> = {};
@@ -163,7 +164,7 @@ describe('generator-kmod (bin)', () => {
   });
 
   it('--help of the direct runner lists the same options as yeoman\'s', () => {
-    for (const sub of ['app', 'chardev', 'platform']) {
+    for (const sub of Object.keys(KINDS)) {
       const args = sub === 'app' ? ['--help'] : [sub, '--help'];
       const direct = runCli(tmp('kmod-help-d-'), args);
       const yeoman = runCli(tmp('kmod-help-y-'), args, { KMOD_DIRECT: '0' });

@@ -17,18 +17,27 @@ import { parse as parseYaml } from 'yaml';
 import { CHARDEV_QUESTIONS } from '../../generators/chardev/index.js';
 import { PLATFORM_FEATURES, PLATFORM_QUESTIONS } from '../../generators/platform/index.js';
 import { EJECTABLE } from '../../generators/eject/index.js';
+import { PCI_FEATURES, PCI_QUESTIONS } from '../../generators/pci/index.js';
 import { PROJECT_QUESTIONS, moduleQuestions, optionName, type Question } from '../../generators/lib/questions.js';
 import { renderFiles, type RenderedFile } from '../../generators/lib/render.js';
 import type { ModuleEntry, ModuleKind, ProjectAnswers } from '../../generators/lib/project.js';
 import { validatePlatformName } from '../../generators/lib/validate.js';
 import {
   SEED, anyName, compatibleAllowed, compatibleArb, enumArb, freeText, freeTextAllowed, hexByte, hexByteAllowed,
-  nameAllowed, numberAllowed, numberText, seedNote, subsetAllowed, subsetArb, validFreeText, validName, versionAllowed,
-  versionArb,
+  nameAllowed, numberAllowed, numberText, pciClassAllowed, pciClassArb, pciIdAllowed, pciIdArb, seedNote, subsetAllowed,
+  subsetArb, validFreeText, validName, versionAllowed, versionArb,
 } from '../support/arbitraries.js';
-import { runApp, runChardev, runEject, runPlatform } from '../support/run-app.js';
+import { runApp, runChardev, runEject, runPci, runPlatform } from '../support/run-app.js';
 
 const FEATURES = PLATFORM_FEATURES.map((f) => f.value);
+const PCI_FEATURE_LIST = PCI_FEATURES.map((f) => f.value);
+
+/** The README's rules for kmod:pci --features: known names, msi needs irq, chardev needs dma. */
+function pciFeaturesAllowed(v: string): boolean {
+  if (!subsetAllowed(v, PCI_FEATURE_LIST)) return false;
+  const has = new Set(v.split(',').map((s) => s.trim()));
+  return !(has.has('msi') && !has.has('irq')) && !(has.has('chardev') && !has.has('dma'));
+}
 
 /** The README's licence table, restated: SPDX expression -> MODULE_LICENSE() string. */
 const MODULE_LICENSE: Record<string, string> = {
@@ -47,7 +56,10 @@ interface OptionSpec {
 }
 
 /** Every option of every generator: how to generate values, and which are allowed. */
-function specFor(q: Question, nameMax: number): OptionSpec {
+function specFor(q: Question, nameMax: number, generator: string): OptionSpec {
+  if (generator === 'pci' && optionName(q) === 'features') {
+    return { arb: subsetArb(PCI_FEATURE_LIST), allowed: pciFeaturesAllowed };
+  }
   switch (optionName(q)) {
     case 'name':
       return { arb: anyName(nameMax), allowed: (v) => nameAllowed(v, nameMax) };
@@ -72,6 +84,20 @@ function specFor(q: Question, nameMax: number): OptionSpec {
       return { arb: compatibleArb, allowed: compatibleAllowed };
     case 'features':
       return { arb: subsetArb(FEATURES), allowed: (v) => subsetAllowed(v, FEATURES) };
+    case 'profile':
+      return { arb: enumArb(['edu', 'none']), allowed: (v) => v === 'edu' || v === 'none' };
+    case 'vendor':
+    case 'device':
+      return { arb: pciIdArb, allowed: pciIdAllowed };
+    case 'subvendor':
+    case 'subdevice':
+      return { arb: pciIdArb, allowed: (v) => v === 'any' || pciIdAllowed(v) };
+    case 'class':
+      return { arb: pciClassArb, allowed: pciClassAllowed };
+    case 'bar':
+      return { arb: numberText(0, 5), allowed: (v) => numberAllowed(v, 0, 5) };
+    case 'dma-bits':
+      return { arb: numberText(24, 64), allowed: (v) => numberAllowed(v, 24, 64) };
     default:
       throw new Error(`no property spec for option --${optionName(q)}: add one`);
   }
@@ -85,6 +111,7 @@ const GENERATORS: { name: string; questions: readonly Question[]; nameMax: numbe
     questions: [...moduleQuestions('platdrv', (n) => n, validatePlatformName), ...PLATFORM_QUESTIONS],
     nameMax: 19,
   },
+  { name: 'pci', questions: [...moduleQuestions('pcidrv', (n) => n), ...PCI_QUESTIONS], nameMax: 55 },
 ];
 
 const RUNS_PER_OPTION = 250;
@@ -104,7 +131,7 @@ describe(`property: every option of every generator is accepted or refused as th
   after(() => process.stderr.write(`property: ${count} option values checked against the validators\n`));
   for (const g of GENERATORS) {
     for (const q of g.questions) {
-      const spec = specFor(q, g.nameMax);
+      const spec = specFor(q, g.nameMax, g.name);
       it(`${g.name} --${optionName(q)}: ${RUNS_PER_OPTION} values`, () => {
         check(spec.arb, RUNS_PER_OPTION, (v) => {
           count++;
@@ -128,7 +155,7 @@ interface RenderCase {
 
 const renderCase: fc.Arbitrary<RenderCase> = fc
   .record({
-    kind: fc.constantFrom<ModuleKind>('hello', 'chardev', 'platform'),
+    kind: fc.constantFrom<ModuleKind>('hello', 'chardev', 'platform', 'pci'),
     name: validName(19),
     description: validFreeText,
     moduleDescription: validFreeText,
@@ -142,6 +169,17 @@ const renderCase: fc.Arbitrary<RenderCase> = fc
     ioctlMagic: fc.integer({ min: 1, max: 255 }).map((n) => `0x${n.toString(16)}`),
     compatible: compatibleArb.filter(compatibleAllowed),
     features: fc.subarray(FEATURES).map((a) => (a.length ? a.join(',') : 'none')),
+    pci: fc.record({
+      profile: fc.constantFrom('edu', 'none'),
+      vendor: pciIdArb.filter(pciIdAllowed).map((v) => `0x${Number(v).toString(16).padStart(4, '0')}`),
+      device: pciIdArb.filter(pciIdAllowed).map((v) => `0x${Number(v).toString(16).padStart(4, '0')}`),
+      subvendor: fc.constantFrom('any', '0x1af4'),
+      subdevice: fc.constantFrom('any', '0x1100'),
+      class: fc.constantFrom('any', '0x00ff00'),
+      bar: fc.integer({ min: 0, max: 5 }).map(String),
+      dmaBits: fc.integer({ min: 24, max: 64 }).map(String),
+      features: fc.subarray(PCI_FEATURE_LIST).filter((a) => pciFeaturesAllowed(a.join(','))).map((a) => (a.length ? a.join(',') : 'none')),
+    }),
   })
   .map((r) => {
     const settings: ModuleEntry['settings'] =
@@ -149,7 +187,9 @@ const renderCase: fc.Arbitrary<RenderCase> = fc
         ? { flavor: r.flavor, ...(r.flavor === 'classic' ? { minors: String(r.minors) } : {}), bufferSize: String(r.bufferSize), ioctlMagic: r.ioctlMagic }
         : r.kind === 'platform'
           ? { compatible: r.compatible, features: r.features }
-          : {};
+          : r.kind === 'pci'
+            ? r.pci
+            : {};
     const module: ModuleEntry = { name: r.name, kind: r.kind, description: r.kind === 'hello' ? r.description : r.moduleDescription, settings };
     const project: ProjectAnswers = { name: r.name, description: r.description, author: r.author, license: r.license, version: r.version, ci: r.ci };
     return { kind: r.kind, project, module };
@@ -349,7 +389,7 @@ describe(`property: accepted values come out byte-exact and inert in every file 
 });
 
 type Runner = typeof runApp;
-const RUNNERS: Record<string, Runner> = { app: runApp, chardev: runChardev, platform: runPlatform };
+const RUNNERS: Record<string, Runner> = { app: runApp, chardev: runChardev, platform: runPlatform, pci: runPci };
 
 /** One generator run with generated options: which generator, and an optional value per option. */
 /** --templates: a folder that exists (relative to the project or absolute), or anything else. */
@@ -358,7 +398,7 @@ const templatesArb = fc.oneof(fc.constantFrom('.', '..', '/tmp', '/nonexistent',
 const generatorRun = fc.constantFrom(...GENERATORS).chain((g) =>
   fc
     .tuple(
-      fc.tuple(...g.questions.map((q) => fc.option(specFor(q, g.nameMax).arb, { freq: 2, nil: undefined }))),
+      fc.tuple(...g.questions.map((q) => fc.option(specFor(q, g.nameMax, g.name).arb, { freq: 2, nil: undefined }))),
       fc.option(templatesArb, { freq: 6, nil: undefined }),
     )
     .map(([values, templates]) => ({
@@ -380,10 +420,12 @@ function isDirectory(p: string): boolean {
 
 function expectedAccepted(g: (typeof GENERATORS)[number], options: Record<string, string>, dir: string): boolean {
   if (g.name === 'chardev' && options.minors !== undefined && options.flavor === 'misc') return false;
+  // --dma-bits needs the dma feature (all features, dma included, when --features is not given).
+  if (g.name === 'pci' && options['dma-bits'] !== undefined && options.features !== undefined && !options.features.split(',').map((f) => f.trim()).includes('dma')) return false;
   if (options.templates !== undefined && !isDirectory(path.resolve(dir, options.templates))) return false;
   return g.questions.every((q) => {
     const v = options[optionName(q)];
-    return v === undefined || specFor(q, g.nameMax).allowed(v);
+    return v === undefined || specFor(q, g.nameMax, g.name).allowed(v);
   });
 }
 
@@ -429,7 +471,7 @@ describe(`property: generator runs refuse bad values and write nothing, and re-r
       if (ok) assert.equal(outcome, undefined, `${JSON.stringify(v)}: ${String(outcome)}`);
       else {
         assert.ok(outcome instanceof Error, JSON.stringify(v));
-        assert.match(outcome.message, /^--generator: '.*' is not a generator with templates: use app, chardev, platform or all$/);
+        assert.match(outcome.message, new RegExp(`^--generator: '.*' is not a generator with templates: use ${EJECTABLE.join(', ')} or all$`));
         assert.deepEqual(readdirSync(dir), []);
       }
     }

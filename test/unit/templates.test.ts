@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, it } from 'node:test';
+import { EJECTABLE } from '../../generators/eject/index.js';
 import { BUILTIN_TEMPLATES } from '../../generators/lib/templates.js';
 import { HOUSE_TEMPLATES } from '../support/paths.js';
 import { runApp, runChardev, runEject } from '../support/run-app.js';
@@ -138,7 +139,7 @@ describe('eject', () => {
     await runChardev({ yes: true, name: 'chr' }, dir);
     const before = snapshot(dir);
     await runEject({}, dir);
-    for (const g of ['app', 'chardev', 'platform']) {
+    for (const g of EJECTABLE) {
       const builtin = snapshot(path.join(BUILTIN_TEMPLATES, g));
       const ejected = snapshot(path.join(dir, '.kmod/templates', g));
       assert.deepEqual(ejected, builtin, `${g} ejected as is`);

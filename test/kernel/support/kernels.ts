@@ -54,7 +54,21 @@ export const DERIVED_CONFIGS = {
 
 /** What each source-built configuration has on (true) and off (false): checked in its .config. */
 export const CONFIG_CLAIMS: Record<Kernel['config'], Record<string, boolean>> = {
-  boot: { MODULES: true, PM: true, PM_SLEEP: true, OF: false, DETECT_HUNG_TASK: true },
+  boot: {
+    MODULES: true,
+    PM: true,
+    PM_SLEEP: true,
+    OF: false,
+    DETECT_HUNG_TASK: true,
+    PCI_MSI: true,
+    ACPI: true,
+    INTEL_IOMMU: true,
+    IRQ_REMAP: true,
+    I2C_CHARDEV: true,
+    REGMAP_I2C: true,
+    HWMON: true,
+    KUNIT: true,
+  },
   nopm: { PM: false, PM_SLEEP: false, OF: false },
   of: { OF: true, PM: true, PM_SLEEP: false },
   debug: {
@@ -65,6 +79,7 @@ export const CONFIG_CLAIMS: Record<Kernel['config'], Record<string, boolean>> = 
     DEBUG_OBJECTS: true,
     UBSAN: true,
     DEBUG_LIST: true,
+    DMA_API_DEBUG: true,
     PM_SLEEP: true,
   },
 };

@@ -65,6 +65,15 @@ export interface BootOptions {
   scenarios: readonly Scenario[];
   memoryMb?: number;
   timeoutMs?: number;
+  /** The emulated machine beyond the defaults (pc, 1 CPU): its devices, e.g. QEMU's edu. */
+  machine?: Machine;
+}
+
+/** A QEMU machine: arguments (machine type, devices) and what the kernel command line needs for it. */
+export interface Machine {
+  id: string;
+  args: readonly string[];
+  append?: string;
 }
 
 const PRELUDE = `#!/bin/busybox sh
@@ -153,8 +162,9 @@ export async function bootScenarios(options: BootOptions): Promise<BootResult> {
     [
       String(Math.ceil(timeoutMs / 1000)),
       'qemu-system-x86_64', '-accel', 'tcg', '-m', String(options.memoryMb ?? 512), '-smp', '1',
+      ...(options.machine?.args ?? []),
       '-kernel', options.image, '-initrd', initrd,
-      '-append', 'console=ttyS0 panic=-1 loglevel=4',
+      '-append', ['console=ttyS0 panic=-1 loglevel=4', options.machine?.append].filter(Boolean).join(' '),
       '-nographic', '-no-reboot', '-monitor', 'none', '-serial', 'stdio', '-display', 'none',
     ],
     { timeoutMs: timeoutMs + 10_000 },

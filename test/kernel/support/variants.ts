@@ -6,7 +6,8 @@
  * Projects:
  *   main  hello + classic char device (2 minors) + misc char device + four
  *         platform drivers that cover each optional part on and off (with
- *         their test devices); the DKMS package too
+ *         their test devices) + four PCI drivers for QEMU's edu device
+ *         (support/pci.ts); the DKMS package too
  *   house hello rendered from a user template folder
  *   edge  55-character names (hello, classic with 64 minors, misc) and
  *         hostile free text
@@ -18,7 +19,8 @@ import { HOSTILE_AUTHOR, HOSTILE_DESCRIPTION } from '../../support/hostile.js';
 import { HOUSE_TEMPLATES } from '../../support/paths.js';
 import { assertCleanBuild, generate, modinfo } from './kbuild.js';
 import type { Kernel } from './kernels.js';
-import { kernelTrouble, stepOf, type ScenarioResult } from './qemu.js';
+import { PCI, PCI_KOS, PCI_TOOLS, pciGenerateArgs, pciIommuScenario, pciScenario } from './pci.js';
+import { kernelTrouble, stepOf, type Machine, type ScenarioResult } from './qemu.js';
 
 export interface Project {
   id: 'main' | 'house' | 'edge';
@@ -54,7 +56,7 @@ function checkVermagic(dir: string, kos: readonly string[], kernel: Kernel): voi
   }
 }
 
-const MAIN_KOS = ['hello', CLASSIC, MISC, ...PLATFORM_VARIANTS.flatMap(([n]) => [n, `${n}_testdev`])];
+const MAIN_KOS = ['hello', CLASSIC, MISC, ...PLATFORM_VARIANTS.flatMap(([n]) => [n, `${n}_testdev`]), ...PCI_KOS];
 
 export const PROJECTS: readonly Project[] = [
   {
@@ -66,10 +68,11 @@ export const PROJECTS: readonly Project[] = [
       for (const [name, features] of PLATFORM_VARIANTS) {
         generate(['platform', '--name', name, '--features', features, '--compatible', `kmod-test,${name.replace(/_/g, '-')}`], dir);
       }
+      for (const args of pciGenerateArgs()) generate(args, dir);
       return dir;
     },
     kos: MAIN_KOS,
-    guestTools: [CLASSIC, MISC].map((m) => `tools/${m}_test`),
+    guestTools: [...[CLASSIC, MISC].map((m) => `tools/${m}_test`), ...PCI_TOOLS],
     kernelSources: [...MAIN_KOS.map((m) => `${m}.c`), `${CLASSIC}_ioctl.h`, `${MISC}_ioctl.h`, 'kmod_compat.h'],
     checkBuild(log, dir, kernel) {
       assertCleanBuild(log, MAIN_KOS);
@@ -84,6 +87,11 @@ export const PROJECTS: readonly Project[] = [
       const aliases = modinfo('alias', path.join(dir, `${DRV}.ko`)).split('\n');
       assert.ok(aliases.includes(`platform:${DRV}`), aliases.join(' '));
       assert.ok(aliases.some((a) => a.startsWith('of:') && a.includes('Ckmod-test,plat')), aliases.join(' '));
+      const pci = modinfo('alias', path.join(dir, `${PCI}.ko`));
+      assert.equal(pci, 'pci:v00001234d000011E8sv*sd*bc*sc*i*', 'the PCI ID table, as modpost exports it');
+      const skel = modinfo('alias', path.join(dir, 'pci_skel.ko'));
+      assert.equal(skel, 'pci:v00001234d000011E8sv00001AF4sd00001100bc00scFFi00*', 'subsystem IDs and class in the alias');
+      assert.equal(modinfo('parm', path.join(dir, `${PCI}.ko`)), 'msi:Use MSI-X or MSI when the device has them (default: Y; N: INTx only) (bool)');
     },
   },
   {
@@ -136,6 +144,8 @@ export const DEBUG_LOAD: Load = { model: 2_000, shared: 2_000, procs: 4, cycles:
 
 export interface ScenarioSpec {
   id: string;
+  /** The machine it needs when not the one every boot has (a boot of its own per kernel). */
+  machine?: Machine;
   /** Which variant of the matrix table it proves. */
   variant: string;
   title: string;
@@ -503,7 +513,17 @@ ${LONG.map((n, i) => `step cycles_${i} ${STRESS} modcycle ${E}/${n}.ko ${n} ${lo
   },
 };
 
-export const SCENARIOS: readonly ScenarioSpec[] = [hello, chardev, chardevStress, platform, platformStress, house, edge];
+export const SCENARIOS: readonly ScenarioSpec[] = [
+  hello,
+  chardev,
+  chardevStress,
+  platform,
+  platformStress,
+  house,
+  edge,
+  pciScenario,
+  pciIommuScenario,
+];
 
 /** Every check a scenario's result gets: it finished, its own checks, and a clean kernel log. */
 export function checkScenario(spec: ScenarioSpec, r: ScenarioResult | undefined, bootLog: string, load: Load): void {
