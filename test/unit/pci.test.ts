@@ -14,10 +14,10 @@ const FEATURES = PCI_FEATURES.map((f) => f.value);
 const MARKERS: Record<string, RegExp[]> = {
   irq: [/pci_alloc_irq_vectors\(pdev, 1, 1, /, /devm_request_irq\(&pdev->dev, pci_irq_vector\(pdev, 0\), pd_irq, IRQF_SHARED/, /static irqreturn_t pd_irq\(/],
   msi: [/module_param\(msi, bool, 0444\);/, /PCI_IRQ_MSIX \| PCI_IRQ_MSI \| PCI_IRQ_INTX/],
-  dma: [/dma_set_mask_and_coherent\(dev, DMA_BIT_MASK\(28\)\)/, /dmam_alloc_coherent\(/, /pci_set_master\(/, /pd_dma_selftest\(nd\)/],
+  dma: [/dma_set_mask_and_coherent\(dev, DMA_BIT_MASK\(28\)\)/, /dmam_alloc_coherent\(/, /pci_set_master\(/, /pd_dma_selftest\(priv\)/],
   sysfs: [/KMOD_PCI_DEV_GROUPS\(pd_groups\),/, /static DEVICE_ATTR_RO\(ident\);/, /static DEVICE_ATTR_RW\(factorial\);/],
   pm: [/static DEFINE_SIMPLE_DEV_PM_OPS\(pd_pm_ops, pd_suspend, pd_resume\);/, /\.driver\.pm = pm_sleep_ptr\(&pd_pm_ops\),/],
-  chardev: [/misc_register\(&nd->misc\)/, /fixed_size_llseek\(/, /kref_get\(/, /static DEFINE_IDA\(pd_ida\);/],
+  chardev: [/misc_register\(&priv->misc\)/, /fixed_size_llseek\(/, /kref_get\(/, /static DEFINE_IDA\(pd_ida\);/],
 };
 
 function subsets<T>(items: readonly T[]): T[][] {
@@ -44,7 +44,7 @@ describe('yo kmod:pci: every accepted combination of optional parts', () => {
       assert.equal(existsSync(path.join(result.cwd, 'tools/pd_test.c')), chosen.includes('chardev'), 'test program only with the char device');
       // Always there, whatever the options.
       assert.match(driver, /ret = pcim_enable_device\(pdev\);/);
-      assert.match(driver, /nd->regs = kmod_pcim_iomap_region\(pdev, PD_BAR, KBUILD_MODNAME\);/);
+      assert.match(driver, /priv->regs = kmod_pcim_iomap_region\(pdev, PD_BAR, KBUILD_MODNAME\);/);
       assert.match(driver, /\{ PCI_DEVICE\(PD_VENDOR_ID, PD_DEVICE_ID\) \},/);
       assert.match(driver, /MODULE_DEVICE_TABLE\(pci, pd_ids\);/);
       assert.match(driver, /module_pci_driver\(pd_driver\);/);
