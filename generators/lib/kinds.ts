@@ -14,6 +14,8 @@ import {
   validatePciClass,
   validatePciId,
   validatePciSubId,
+  validateI2cAddress,
+  validateI2cName,
   validatePlatformName,
   validateSubset,
   type Validation,
@@ -85,14 +87,17 @@ export function normalizeFeatures(value: string): string {
   return normalizeSubset(value, FEATURE_NAMES);
 }
 
+/** The device-tree compatible of a driver: "kmod,<name with - for _>" unless given. */
+const compatibleQuestion = (defaultName: string): Question => ({
+  name: 'compatible',
+  message: 'Device-tree compatible string (vendor,device)',
+  description: "Device-tree compatible 'vendor,device' (default: kmod,<name with - for _>)",
+  default: (_ctx, answers) => `kmod,${(answers.name ?? defaultName).replace(/_/g, '-')}`,
+  validate: validateCompatible,
+});
+
 export const PLATFORM_QUESTIONS: readonly Question[] = [
-  {
-    name: 'compatible',
-    message: 'Device-tree compatible string (vendor,device)',
-    description: "Device-tree compatible 'vendor,device' (default: kmod,<name with - for _>)",
-    default: (_ctx, answers) => `kmod,${(answers.name ?? 'platdrv').replace(/_/g, '-')}`,
-    validate: validateCompatible,
-  },
+  compatibleQuestion('platdrv'),
   {
     name: 'features',
     message: 'Optional parts of the driver',
@@ -203,9 +208,49 @@ export const PCI_QUESTIONS: readonly Question[] = [
   },
 ];
 
+export const I2C_CLASSES = [
+  { value: 'hwmon', name: 'hwmon: temp1_input and temp1_max in the hwmon class (sensors(1) shows them)' },
+  { value: 'sysfs', name: 'sysfs: temperature and limit attributes on the I2C device itself' },
+] as const;
+
+const widthQuestion = (name: 'regBits' | 'valBits', option: string, what: string, example: string, dflt: string): Question => ({
+  name,
+  option,
+  message: `Bits per register ${what}`,
+  description: `Register ${what} width in bits, 8 or 16 (default: ${dflt}; ${example})`,
+  choices: [
+    { value: '8', name: '8 bits' },
+    { value: '16', name: '16 bits' },
+  ],
+  default: () => dflt,
+  validate: (v) => v === '8' || v === '16' || `register ${what} width ${shown(v)} is not allowed: give 8 or 16`,
+});
+
+export const I2C_QUESTIONS: readonly Question[] = [
+  compatibleQuestion('i2cdrv'),
+  {
+    name: 'address',
+    message: 'I2C address of the chip (7-bit, hex)',
+    description: 'The chip\'s 7-bit I2C address in hex, 0x08-0x77, for the examples, the DT overlay and i2c-stub (default: 0x48)',
+    default: () => '0x48',
+    validate: validateI2cAddress,
+    normalize: (v) => normalizeHex(v, 2),
+  },
+  {
+    name: 'class',
+    message: 'How user space sees the sensor',
+    description: 'Front-end: hwmon (temp1_input, temp1_max) or sysfs (temperature, limit attributes) (default: hwmon)',
+    choices: I2C_CLASSES,
+    default: () => 'hwmon',
+    validate: (v) => I2C_CLASSES.some((c) => c.value === v) || `class ${shown(v)} is not allowed: use 'hwmon' or 'sysfs'`,
+  },
+  widthQuestion('regBits', 'reg-bits', 'address', '16-bit addresses need an adapter that does plain I2C transfers', '8'),
+  widthQuestion('valBits', 'val-bits', 'value', '16: two\'s complement in 1/256 degree, high byte first; 8: whole degrees', '16'),
+];
+
 /** What a generator makes: app makes the project with hello; the others add a module. */
 export interface KindSpec {
-  generator: 'app' | 'chardev' | 'platform' | 'pci';
+  generator: 'app' | 'chardev' | 'platform' | 'pci' | 'i2c';
   kind: ModuleKind;
   /** One line for --help. */
   description: string;
@@ -272,6 +317,21 @@ export const KINDS: Readonly<Record<KindSpec['generator'], KindSpec>> = {
       `  make${a.features?.split(',').includes('chardev') ? ' && make tools' : ''} && sudo insmod ${a.name}.ko`,
       `  lspci -nn -d ${a.vendor?.slice(2)}:${a.device?.slice(2)} -k      # bound to "${a.name}"?`,
       ...(a.profile === 'edu' ? ['  # no edu device here? run QEMU with -device edu (see the README)'] : []),
+    ],
+  },
+  i2c: {
+    generator: 'i2c',
+    kind: 'i2c',
+    description: 'Add an I2C client driver (regmap; hwmon or sysfs; OF and I2C ID tables, a DT overlay) to the kmod project',
+    defaultName: 'i2cdrv',
+    defaultDescription: (name) => `I2C temperature sensor driver ${name}`,
+    validateName: validateI2cName,
+    kindQuestions: I2C_QUESTIONS,
+    nextSteps: (a) => [
+      `\nI2C driver ${a.name} added. Next:`,
+      `  make && sudo insmod ${a.name}.ko`,
+      `  echo ${a.name} ${a.address} | sudo tee /sys/bus/i2c/devices/i2c-N/new_device   # N: the chip's bus`,
+      '  # no chip? the README shows how to try it on i2c-stub',
     ],
   },
 };

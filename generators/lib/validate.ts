@@ -103,13 +103,31 @@ export function validateIoctlMagic(value: string): Validation {
 
 /** platform_device_id names are char[PLATFORM_NAME_SIZE] = 20 bytes including the NUL. */
 export const PLATFORM_NAME_MAX = 19;
+/** i2c_device_id names (and so I2C client names) are char[I2C_NAME_SIZE] = 20 bytes too. */
+export const I2C_NAME_MAX = 19;
+
+/** A module name that is also a device name in an ID table of `max` characters (`macro` + NUL). */
+function validateDeviceName(value: string, what: string, devices: string, max: number, macro: string): Validation {
+  const base = validateModuleName(value, what);
+  if (base !== true) return base;
+  if (value.length > max) return `${what} ${shown(value)} is ${value.length} characters long: ${devices} are limited to ${max} (${macro})`;
+  return true;
+}
 
 export function validatePlatformName(value: string): Validation {
-  const base = validateModuleName(value, 'platform driver name');
-  if (base !== true) return base;
-  if (value.length > PLATFORM_NAME_MAX) {
-    return `platform driver name ${shown(value)} is ${value.length} characters long: platform device names are limited to ${PLATFORM_NAME_MAX} (PLATFORM_NAME_SIZE)`;
-  }
+  return validateDeviceName(value, 'platform driver name', 'platform device names', PLATFORM_NAME_MAX, 'PLATFORM_NAME_SIZE');
+}
+
+export function validateI2cName(value: string): Validation {
+  return validateDeviceName(value, 'I2C driver name', 'I2C device names', I2C_NAME_MAX, 'I2C_NAME_SIZE');
+}
+
+/** A 7-bit I2C address in hex, outside the reserved 0x00-0x07 and 0x78-0x7f. */
+export function validateI2cAddress(value: string): Validation {
+  const allowed = 'I2C address must be a 7-bit address in hex from 0x08 to 0x77 (0x00-0x07 and 0x78-0x7f are reserved), e.g. 0x48';
+  if (!/^0x[0-9a-fA-F]{1,2}$/.test(value)) return `address ${shown(value)} is not allowed: ${allowed}`;
+  const n = Number(value);
+  if (n < 0x08 || n > 0x77) return `address ${value} is reserved: ${allowed}`;
   return true;
 }
 

@@ -1,7 +1,8 @@
 /**
  * DKMS with the real dkms, for every installed (Debian) kernel: the main
  * project of the kernel matrix (hello, both char devices, every platform
- * driver and test device, four PCI drivers: 15 modules, version with a "~") is added, built,
+ * driver and test device, four PCI and three I2C drivers: 18 modules, version with
+ * a "~") is added, built,
  * installed, found by modinfo -k, and removed.
  */
 import { it } from 'node:test';

@@ -19,6 +19,7 @@ import { withKernelEnv } from './support/gate.js';
 import { CONFIG_CLAIMS, DERIVED_CONFIGS, type Kernel } from './support/kernels.js';
 import { copyProject, strictBuild } from './support/kbuild.js';
 import { MATRIX_FILE, formatMatrix, readMatrix, track } from './support/matrix.js';
+import { inTreeModules } from './support/intree.js';
 import { PC_EDU } from './support/pci.js';
 import { bootScenarios, kernelTrouble, kmemleakLeaks, type BootResult, type GuestFile, type Machine } from './support/qemu.js';
 import { DEBUG_LOAD, FULL_LOAD, PROJECTS, SCENARIOS, checkScenario, type Project, type ScenarioSpec } from './support/variants.js';
@@ -122,6 +123,7 @@ withKernelEnv('kernel matrix', (env) => {
         for (const p of PROJECTS) {
           for (const t of p.guestTools ?? []) list.push({ src: path.join(sources.get(p.id) as string, t), dest: `/modules/${p.id}/${path.basename(t)}` });
         }
+        list.push(...inTreeModules(kernel, [...new Set(SCENARIOS.flatMap((s) => s.inTree ?? []))]));
         return list;
       })(),
     );

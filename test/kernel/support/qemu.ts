@@ -95,6 +95,18 @@ step() {
   [ -n "$out" ] && echo "$out" | sed "s/^/KMOD-OUT $name: /"
   return 0
 }
+# intree NAME [PARAM=VALUE...]: loads a module of the kernel itself with what
+# it depends on (support/intree.ts put them here); nothing if it is built in.
+intree() {
+  m=$(echo $1 | tr - _)
+  shift
+  [ -e /modules/intree/$m.builtin ] && return 0
+  [ -e /modules/intree/$m.ko ] || { echo "intree: $m was not put in the initramfs"; return 1; }
+  for d in $(cat /modules/intree/$m.deps); do
+    grep -q "^$d " /proc/modules || insmod /modules/intree/$d.ko || return 1
+  done
+  insmod /modules/intree/$m.ko "$@"
+}
 leaks=/sys/kernel/debug/kmemleak
 [ -e $leaks ] && echo clear >$leaks
 echo

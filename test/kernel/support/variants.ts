@@ -19,6 +19,7 @@ import { HOSTILE_AUTHOR, HOSTILE_DESCRIPTION } from '../../support/hostile.js';
 import { HOUSE_TEMPLATES } from '../../support/paths.js';
 import { assertCleanBuild, generate, modinfo } from './kbuild.js';
 import type { Kernel } from './kernels.js';
+import { I2C_HWMON, I2C_KOS, i2cGenerateArgs, i2cScenario } from './i2c.js';
 import { PCI, PCI_KOS, PCI_TOOLS, pciGenerateArgs, pciIommuScenario, pciScenario } from './pci.js';
 import { kernelTrouble, stepOf, type Machine, type ScenarioResult } from './qemu.js';
 
@@ -56,7 +57,7 @@ function checkVermagic(dir: string, kos: readonly string[], kernel: Kernel): voi
   }
 }
 
-const MAIN_KOS = ['hello', CLASSIC, MISC, ...PLATFORM_VARIANTS.flatMap(([n]) => [n, `${n}_testdev`]), ...PCI_KOS];
+const MAIN_KOS = ['hello', CLASSIC, MISC, ...PLATFORM_VARIANTS.flatMap(([n]) => [n, `${n}_testdev`]), ...PCI_KOS, ...I2C_KOS];
 
 export const PROJECTS: readonly Project[] = [
   {
@@ -69,6 +70,7 @@ export const PROJECTS: readonly Project[] = [
         generate(['platform', '--name', name, '--features', features, '--compatible', `kmod-test,${name.replace(/_/g, '-')}`], dir);
       }
       for (const args of pciGenerateArgs()) generate(args, dir);
+      for (const args of i2cGenerateArgs()) generate(args, dir);
       return dir;
     },
     kos: MAIN_KOS,
@@ -92,6 +94,8 @@ export const PROJECTS: readonly Project[] = [
       const skel = modinfo('alias', path.join(dir, 'pci_skel.ko'));
       assert.equal(skel, 'pci:v00001234d000011E8sv00001AF4sd00001100bc00scFFi00*', 'subsystem IDs and class in the alias');
       assert.equal(modinfo('parm', path.join(dir, `${PCI}.ko`)), 'msi:Use MSI-X or MSI when the device has them (default: Y; N: INTx only) (bool)');
+      const i2c = modinfo('alias', path.join(dir, `${I2C_HWMON}.ko`)).split('\n').sort();
+      assert.deepEqual(i2c, [`i2c:${I2C_HWMON}`, 'of:N*T*Ckmod-test,i2c-hw', 'of:N*T*Ckmod-test,i2c-hwC*'], 'the I2C and OF ID tables');
     },
   },
   {
@@ -148,6 +152,8 @@ export interface ScenarioSpec {
   machine?: Machine;
   /** Which variant of the matrix table it proves. */
   variant: string;
+  /** Modules of the kernel itself it loads with `intree` (support/intree.ts), e.g. i2c-stub. */
+  inTree?: readonly string[];
   title: string;
   script(seed: number, load: Load): string;
   check(r: ScenarioResult, load: Load): void;
@@ -523,6 +529,7 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   edge,
   pciScenario,
   pciIommuScenario,
+  i2cScenario,
 ];
 
 /** Every check a scenario's result gets: it finished, its own checks, and a clean kernel log. */
