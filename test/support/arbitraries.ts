@@ -150,3 +150,14 @@ export const pciClassArb: fc.Arbitrary<string> = fc.oneof(
 export function pciClassAllowed(v: string): boolean {
   return v === 'any' || /^0x[0-9a-fA-F]{6}$/.test(v);
 }
+
+/** A 7-bit I2C address in hex, and near misses (reserved ranges, 10-bit, no prefix). */
+export const i2cAddressArb: fc.Arbitrary<string> = fc.oneof(
+  fc.integer({ min: 0, max: 0x7f }).map((n) => `0x${n.toString(16)}`),
+  fc.integer({ min: 0x08, max: 0x77 }).map((n) => `0x${n.toString(16).toUpperCase().padStart(2, '0')}`),
+  fc.constantFrom('', '0x', '48', '0x080', '0x100', '0x3ff', '0xgg', '0x48 ', 'any', '-1'),
+);
+
+export function i2cAddressAllowed(v: string): boolean {
+  return /^0x[0-9a-fA-F]{1,2}$/.test(v) && Number(v) >= 0x08 && Number(v) <= 0x77;
+}

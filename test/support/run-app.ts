@@ -1,6 +1,6 @@
 /** yeoman-test runs of the generators, with the options a user would give. */
 import helpers from 'yeoman-test';
-import { APP_GENERATOR, CHARDEV_GENERATOR, EJECT_GENERATOR, PCI_GENERATOR, PLATFORM_GENERATOR } from './paths.js';
+import { APP_GENERATOR, CHARDEV_GENERATOR, EJECT_GENERATOR, I2C_GENERATOR, PCI_GENERATOR, PLATFORM_GENERATOR } from './paths.js';
 
 /**
  * yeoman-test passes force: true by default; a user does not, so it is off
@@ -25,6 +25,10 @@ export function runPlatform(options: Record<string, unknown> = {}, dir?: string)
 
 export function runPci(options: Record<string, unknown> = {}, dir?: string) {
   return run(PCI_GENERATOR, options, dir);
+}
+
+export function runI2c(options: Record<string, unknown> = {}, dir?: string) {
+  return run(I2C_GENERATOR, options, dir);
 }
 
 export function runEject(options: Record<string, unknown> = {}, dir?: string) {

@@ -17,17 +17,18 @@ import { parse as parseYaml } from 'yaml';
 import { CHARDEV_QUESTIONS } from '../../generators/chardev/index.js';
 import { PLATFORM_FEATURES, PLATFORM_QUESTIONS } from '../../generators/platform/index.js';
 import { EJECTABLE } from '../../generators/eject/index.js';
+import { I2C_QUESTIONS } from '../../generators/i2c/index.js';
 import { PCI_FEATURES, PCI_QUESTIONS } from '../../generators/pci/index.js';
 import { PROJECT_QUESTIONS, moduleQuestions, optionName, type Question } from '../../generators/lib/questions.js';
 import { renderFiles, type RenderedFile } from '../../generators/lib/render.js';
 import type { ModuleEntry, ModuleKind, ProjectAnswers } from '../../generators/lib/project.js';
-import { validatePlatformName } from '../../generators/lib/validate.js';
+import { validateI2cName, validatePlatformName } from '../../generators/lib/validate.js';
 import {
-  SEED, anyName, compatibleAllowed, compatibleArb, enumArb, freeText, freeTextAllowed, hexByte, hexByteAllowed,
+  SEED, anyName, compatibleAllowed, compatibleArb, enumArb, freeText, freeTextAllowed, hexByte, hexByteAllowed, i2cAddressAllowed, i2cAddressArb,
   nameAllowed, numberAllowed, numberText, pciClassAllowed, pciClassArb, pciIdAllowed, pciIdArb, seedNote, subsetAllowed,
   subsetArb, validFreeText, validName, versionAllowed, versionArb,
 } from '../support/arbitraries.js';
-import { runApp, runChardev, runEject, runPci, runPlatform } from '../support/run-app.js';
+import { runApp, runChardev, runEject, runI2c, runPci, runPlatform } from '../support/run-app.js';
 
 const FEATURES = PLATFORM_FEATURES.map((f) => f.value);
 const PCI_FEATURE_LIST = PCI_FEATURES.map((f) => f.value);
@@ -59,6 +60,9 @@ interface OptionSpec {
 function specFor(q: Question, nameMax: number, generator: string): OptionSpec {
   if (generator === 'pci' && optionName(q) === 'features') {
     return { arb: subsetArb(PCI_FEATURE_LIST), allowed: pciFeaturesAllowed };
+  }
+  if (generator === 'i2c' && optionName(q) === 'class') {
+    return { arb: enumArb(['hwmon', 'sysfs']), allowed: (v) => v === 'hwmon' || v === 'sysfs' };
   }
   switch (optionName(q)) {
     case 'name':
@@ -98,6 +102,11 @@ function specFor(q: Question, nameMax: number, generator: string): OptionSpec {
       return { arb: numberText(0, 5), allowed: (v) => numberAllowed(v, 0, 5) };
     case 'dma-bits':
       return { arb: numberText(24, 64), allowed: (v) => numberAllowed(v, 24, 64) };
+    case 'address':
+      return { arb: i2cAddressArb, allowed: i2cAddressAllowed };
+    case 'reg-bits':
+    case 'val-bits':
+      return { arb: enumArb(['8', '16']), allowed: (v) => v === '8' || v === '16' };
     default:
       throw new Error(`no property spec for option --${optionName(q)}: add one`);
   }
@@ -112,6 +121,7 @@ const GENERATORS: { name: string; questions: readonly Question[]; nameMax: numbe
     nameMax: 19,
   },
   { name: 'pci', questions: [...moduleQuestions('pcidrv', (n) => n), ...PCI_QUESTIONS], nameMax: 55 },
+  { name: 'i2c', questions: [...moduleQuestions('i2cdrv', (n) => n, validateI2cName), ...I2C_QUESTIONS], nameMax: 19 },
 ];
 
 const RUNS_PER_OPTION = 250;
@@ -155,7 +165,7 @@ interface RenderCase {
 
 const renderCase: fc.Arbitrary<RenderCase> = fc
   .record({
-    kind: fc.constantFrom<ModuleKind>('hello', 'chardev', 'platform', 'pci'),
+    kind: fc.constantFrom<ModuleKind>('hello', 'chardev', 'platform', 'pci', 'i2c'),
     name: validName(19),
     description: validFreeText,
     moduleDescription: validFreeText,
@@ -180,6 +190,12 @@ const renderCase: fc.Arbitrary<RenderCase> = fc
       dmaBits: fc.integer({ min: 24, max: 64 }).map(String),
       features: fc.subarray(PCI_FEATURE_LIST).filter((a) => pciFeaturesAllowed(a.join(','))).map((a) => (a.length ? a.join(',') : 'none')),
     }),
+    i2c: fc.record({
+      address: fc.integer({ min: 0x08, max: 0x77 }).map((n) => `0x${n.toString(16).padStart(2, '0')}`),
+      class: fc.constantFrom('hwmon', 'sysfs'),
+      regBits: fc.constantFrom('8', '16'),
+      valBits: fc.constantFrom('8', '16'),
+    }),
   })
   .map((r) => {
     const settings: ModuleEntry['settings'] =
@@ -189,7 +205,9 @@ const renderCase: fc.Arbitrary<RenderCase> = fc
           ? { compatible: r.compatible, features: r.features }
           : r.kind === 'pci'
             ? r.pci
-            : {};
+            : r.kind === 'i2c'
+              ? { compatible: r.compatible, ...r.i2c }
+              : {};
     const module: ModuleEntry = { name: r.name, kind: r.kind, description: r.kind === 'hello' ? r.description : r.moduleDescription, settings };
     const project: ProjectAnswers = { name: r.name, description: r.description, author: r.author, license: r.license, version: r.version, ci: r.ci };
     return { kind: r.kind, project, module };
@@ -389,7 +407,7 @@ describe(`property: accepted values come out byte-exact and inert in every file 
 });
 
 type Runner = typeof runApp;
-const RUNNERS: Record<string, Runner> = { app: runApp, chardev: runChardev, platform: runPlatform, pci: runPci };
+const RUNNERS: Record<string, Runner> = { app: runApp, chardev: runChardev, platform: runPlatform, pci: runPci, i2c: runI2c };
 
 /** One generator run with generated options: which generator, and an optional value per option. */
 /** --templates: a folder that exists (relative to the project or absolute), or anything else. */
