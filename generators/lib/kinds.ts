@@ -16,6 +16,7 @@ import {
   validatePciSubId,
   validateI2cAddress,
   validateI2cName,
+  validateNetdevName,
   validatePlatformName,
   validateSubset,
   type Validation,
@@ -248,9 +249,21 @@ export const I2C_QUESTIONS: readonly Question[] = [
   widthQuestion('valBits', 'val-bits', 'value', '16: two\'s complement in 1/256 degree, high byte first; 8: whole degrees', '16'),
 ];
 
+export const NETDEV_MAX_DEVICES = 16;
+
+export const NETDEV_QUESTIONS: readonly Question[] = [
+  {
+    name: 'devices',
+    message: 'Network devices the module creates by default',
+    description: `Default of the devices= module parameter: interfaces <name>0.., 1-${NETDEV_MAX_DEVICES} (default: 1)`,
+    default: () => '1',
+    validate: (v) => validateIntRange(v, 'number of devices', 1, NETDEV_MAX_DEVICES, 2),
+  },
+];
+
 /** What a generator makes: app makes the project with hello; the others add a module. */
 export interface KindSpec {
-  generator: 'app' | 'chardev' | 'platform' | 'pci' | 'i2c';
+  generator: 'app' | 'chardev' | 'platform' | 'pci' | 'i2c' | 'netdev';
   kind: ModuleKind;
   /** One line for --help. */
   description: string;
@@ -332,6 +345,20 @@ export const KINDS: Readonly<Record<KindSpec['generator'], KindSpec>> = {
       `  make && sudo insmod ${a.name}.ko`,
       `  echo ${a.name} ${a.address} | sudo tee /sys/bus/i2c/devices/i2c-N/new_device   # N: the chip's bus`,
       '  # no chip? the README shows how to try it on i2c-stub',
+    ],
+  },
+  netdev: {
+    generator: 'netdev',
+    kind: 'netdev',
+    description: 'Add a virtual network device driver (answers ping, 64-bit stats, ethtool, carrier) to the kmod project',
+    defaultName: 'knet',
+    defaultDescription: (name) => `Virtual network device ${name}`,
+    validateName: validateNetdevName,
+    kindQuestions: NETDEV_QUESTIONS,
+    nextSteps: (a) => [
+      `\nNetwork device driver ${a.name} added. Next:`,
+      `  make && sudo insmod ${a.name}.ko && ip link show ${a.name}0`,
+      `  sudo ip addr add 10.11.0.1/24 dev ${a.name}0 && sudo ip link set ${a.name}0 up && ping -c 3 10.11.0.2`,
     ],
   },
 };

@@ -5,7 +5,7 @@
  */
 import { findLicense, type License } from './licenses.js';
 
-export type ModuleKind = 'hello' | 'chardev' | 'platform' | 'pci' | 'i2c';
+export type ModuleKind = 'hello' | 'chardev' | 'platform' | 'pci' | 'i2c' | 'netdev';
 
 /** Settings of one module, by kind (strings and numbers only: they are saved as JSON). */
 export type ModuleSettings = Record<string, string | number | boolean>;

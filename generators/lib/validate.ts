@@ -122,6 +122,18 @@ export function validateI2cName(value: string): Validation {
   return validateDeviceName(value, 'I2C driver name', 'I2C device names', I2C_NAME_MAX, 'I2C_NAME_SIZE');
 }
 
+/** Interface names are char[IFNAMSIZ] = 16 bytes with the NUL: <name> plus up to two digits. */
+export const NETDEV_NAME_MAX = 13;
+
+export function validateNetdevName(value: string): Validation {
+  const base = validateModuleName(value, 'network driver name');
+  if (base !== true) return base;
+  if (value.length > NETDEV_NAME_MAX) {
+    return `network driver name ${shown(value)} is ${value.length} characters long: it names the interfaces (<name>0 .. <name>15), which are limited to 15 characters (IFNAMSIZ), so at most ${NETDEV_NAME_MAX}`;
+  }
+  return true;
+}
+
 /** A 7-bit I2C address in hex, outside the reserved 0x00-0x07 and 0x78-0x7f. */
 export function validateI2cAddress(value: string): Validation {
   const allowed = 'I2C address must be a 7-bit address in hex from 0x08 to 0x77 (0x00-0x07 and 0x78-0x7f are reserved), e.g. 0x48';

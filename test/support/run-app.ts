@@ -1,6 +1,6 @@
 /** yeoman-test runs of the generators, with the options a user would give. */
 import helpers from 'yeoman-test';
-import { APP_GENERATOR, CHARDEV_GENERATOR, EJECT_GENERATOR, I2C_GENERATOR, PCI_GENERATOR, PLATFORM_GENERATOR } from './paths.js';
+import { APP_GENERATOR, CHARDEV_GENERATOR, EJECT_GENERATOR, I2C_GENERATOR, NETDEV_GENERATOR, PCI_GENERATOR, PLATFORM_GENERATOR } from './paths.js';
 
 /**
  * yeoman-test passes force: true by default; a user does not, so it is off
@@ -29,6 +29,10 @@ export function runPci(options: Record<string, unknown> = {}, dir?: string) {
 
 export function runI2c(options: Record<string, unknown> = {}, dir?: string) {
   return run(I2C_GENERATOR, options, dir);
+}
+
+export function runNetdev(options: Record<string, unknown> = {}, dir?: string) {
+  return run(NETDEV_GENERATOR, options, dir);
 }
 
 export function runEject(options: Record<string, unknown> = {}, dir?: string) {

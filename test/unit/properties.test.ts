@@ -18,17 +18,18 @@ import { CHARDEV_QUESTIONS } from '../../generators/chardev/index.js';
 import { PLATFORM_FEATURES, PLATFORM_QUESTIONS } from '../../generators/platform/index.js';
 import { EJECTABLE } from '../../generators/eject/index.js';
 import { I2C_QUESTIONS } from '../../generators/i2c/index.js';
+import { NETDEV_QUESTIONS } from '../../generators/netdev/index.js';
 import { PCI_FEATURES, PCI_QUESTIONS } from '../../generators/pci/index.js';
 import { PROJECT_QUESTIONS, moduleQuestions, optionName, type Question } from '../../generators/lib/questions.js';
 import { renderFiles, type RenderedFile } from '../../generators/lib/render.js';
 import type { ModuleEntry, ModuleKind, ProjectAnswers } from '../../generators/lib/project.js';
-import { validateI2cName, validatePlatformName } from '../../generators/lib/validate.js';
+import { validateI2cName, validateNetdevName, validatePlatformName } from '../../generators/lib/validate.js';
 import {
   SEED, anyName, compatibleAllowed, compatibleArb, enumArb, freeText, freeTextAllowed, hexByte, hexByteAllowed, i2cAddressAllowed, i2cAddressArb,
   nameAllowed, numberAllowed, numberText, pciClassAllowed, pciClassArb, pciIdAllowed, pciIdArb, seedNote, subsetAllowed,
   subsetArb, validFreeText, validName, versionAllowed, versionArb,
 } from '../support/arbitraries.js';
-import { runApp, runChardev, runEject, runI2c, runPci, runPlatform } from '../support/run-app.js';
+import { runApp, runChardev, runEject, runI2c, runNetdev, runPci, runPlatform } from '../support/run-app.js';
 
 const FEATURES = PLATFORM_FEATURES.map((f) => f.value);
 const PCI_FEATURE_LIST = PCI_FEATURES.map((f) => f.value);
@@ -104,6 +105,8 @@ function specFor(q: Question, nameMax: number, generator: string): OptionSpec {
       return { arb: numberText(24, 64), allowed: (v) => numberAllowed(v, 24, 64) };
     case 'address':
       return { arb: i2cAddressArb, allowed: i2cAddressAllowed };
+    case 'devices':
+      return { arb: numberText(1, 16), allowed: (v) => numberAllowed(v, 1, 16) };
     case 'reg-bits':
     case 'val-bits':
       return { arb: enumArb(['8', '16']), allowed: (v) => v === '8' || v === '16' };
@@ -122,6 +125,7 @@ const GENERATORS: { name: string; questions: readonly Question[]; nameMax: numbe
   },
   { name: 'pci', questions: [...moduleQuestions('pcidrv', (n) => n), ...PCI_QUESTIONS], nameMax: 55 },
   { name: 'i2c', questions: [...moduleQuestions('i2cdrv', (n) => n, validateI2cName), ...I2C_QUESTIONS], nameMax: 19 },
+  { name: 'netdev', questions: [...moduleQuestions('knet', (n) => n, validateNetdevName), ...NETDEV_QUESTIONS], nameMax: 13 },
 ];
 
 const RUNS_PER_OPTION = 250;
@@ -165,7 +169,7 @@ interface RenderCase {
 
 const renderCase: fc.Arbitrary<RenderCase> = fc
   .record({
-    kind: fc.constantFrom<ModuleKind>('hello', 'chardev', 'platform', 'pci', 'i2c'),
+    kind: fc.constantFrom<ModuleKind>('hello', 'chardev', 'platform', 'pci', 'i2c', 'netdev'),
     name: validName(19),
     description: validFreeText,
     moduleDescription: validFreeText,
@@ -207,7 +211,11 @@ const renderCase: fc.Arbitrary<RenderCase> = fc
             ? r.pci
             : r.kind === 'i2c'
               ? { compatible: r.compatible, ...r.i2c }
-              : {};
+              : r.kind === 'netdev'
+                ? { devices: String(r.minors % 16 + 1) }
+                : {};
+    // Interface names limit a network driver's name to 13 characters.
+    if (r.kind === 'netdev') r.name = r.name.slice(0, 13);
     const module: ModuleEntry = { name: r.name, kind: r.kind, description: r.kind === 'hello' ? r.description : r.moduleDescription, settings };
     const project: ProjectAnswers = { name: r.name, description: r.description, author: r.author, license: r.license, version: r.version, ci: r.ci };
     return { kind: r.kind, project, module };
@@ -407,7 +415,7 @@ describe(`property: accepted values come out byte-exact and inert in every file 
 });
 
 type Runner = typeof runApp;
-const RUNNERS: Record<string, Runner> = { app: runApp, chardev: runChardev, platform: runPlatform, pci: runPci, i2c: runI2c };
+const RUNNERS: Record<string, Runner> = { app: runApp, chardev: runChardev, platform: runPlatform, pci: runPci, i2c: runI2c, netdev: runNetdev };
 
 /** One generator run with generated options: which generator, and an optional value per option. */
 /** --templates: a folder that exists (relative to the project or absolute), or anything else. */

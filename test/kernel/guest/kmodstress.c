@@ -24,11 +24,25 @@
  *   bindcycle DRIVER_DIR DEVICE COUNT ATTR
  *	COUNT unbind/bind cycles of DEVICE through DRIVER_DIR while a second
  *	process keeps reading the sysfs attribute ATTR of the device.
+ *   ethtool IFNAME
+ *	The interface's ethtool driver information and link state
+ *	(ETHTOOL_GDRVINFO, ETHTOOL_GLINK), as "driver=... version=... link=N".
+ *   pingflood ADDR MS
+ *	ICMP echo requests to the IPv4 address ADDR as fast as they go for MS
+ *	milliseconds (a raw socket), counting the replies; send errors (the
+ *	interface going away) are counted, not fatal. PASS when replies came.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/ethtool.h>
 #include <linux/ioctl.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -36,6 +50,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -702,6 +717,89 @@ static int bindcycle(const char *driver_dir, const char *device, long count, con
 	return result("bindcycle");
 }
 
+static int ethtool_info(const char *ifname)
+{
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ethtool_value link = { .cmd = ETHTOOL_GLINK };
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	if (fd < 0) {
+		fail("socket: %s", strerror(errno));
+		return result("ethtool");
+	}
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (void *)&info;
+	if (ioctl(fd, SIOCETHTOOL, &ifr))
+		fail("ETHTOOL_GDRVINFO: %s", strerror(errno));
+	ifr.ifr_data = (void *)&link;
+	if (ioctl(fd, SIOCETHTOOL, &ifr))
+		fail("ETHTOOL_GLINK: %s", strerror(errno));
+	printf("driver=%s version=%s link=%u\n", info.driver, info.version, link.data);
+	close(fd);
+	return result("ethtool");
+}
+
+static uint16_t icmp_checksum(const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+static int pingflood(const char *addr, long ms)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	long sent = 0, errors = 0, replies = 0;
+	uint8_t packet[64], reply[1500];
+	struct timespec start, now;
+	struct icmphdr *icmp = (struct icmphdr *)packet;
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK, IPPROTO_ICMP);
+
+	if (fd < 0 || inet_pton(AF_INET, addr, &to.sin_addr) != 1) {
+		fail("raw socket or address %s: %s", addr, strerror(errno));
+		return result("pingflood");
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	do {
+		memset(packet, 0xa5, sizeof(packet));
+		memset(icmp, 0, sizeof(*icmp));
+		icmp->type = ICMP_ECHO;
+		icmp->un.echo.id = htons((uint16_t)getpid());
+		icmp->un.echo.sequence = htons((uint16_t)sent);
+		icmp->checksum = icmp_checksum(packet, sizeof(packet));
+		if (sendto(fd, packet, sizeof(packet), 0, (struct sockaddr *)&to, sizeof(to)) < 0)
+			errors++;
+		else
+			sent++;
+		for (;;) {
+			ssize_t n = recv(fd, reply, sizeof(reply), 0);
+			struct iphdr *ip = (struct iphdr *)reply;
+
+			if (n < 0)
+				break;
+			if (n >= (ssize_t)sizeof(*ip) + 8 && ip->saddr == to.sin_addr.s_addr &&
+			    reply[ip->ihl * 4] == ICMP_ECHOREPLY)
+				replies++;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while ((now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000 < ms);
+	close(fd);
+	printf("pingflood %s: %ld sent, %ld replies, %ld send errors\n", addr, sent, replies, errors);
+	if (!replies)
+		fail("no reply");
+	return result("pingflood");
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -717,6 +815,10 @@ int main(int argc, char **argv)
 		return modcycle(argv[2], argv[3], atol(argv[4]), argc == 6 ? argv[5] : "");
 	if (argc == 6 && !strcmp(argv[1], "bindcycle"))
 		return bindcycle(argv[2], argv[3], atol(argv[4]), argv[5]);
+	if (argc == 3 && !strcmp(argv[1], "ethtool"))
+		return ethtool_info(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "pingflood"))
+		return pingflood(argv[2], atol(argv[3]));
 	fprintf(stderr, "usage: see the comment at the top of kmodstress.c\n");
 	return 2;
 }

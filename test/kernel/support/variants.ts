@@ -20,6 +20,7 @@ import { HOUSE_TEMPLATES } from '../../support/paths.js';
 import { assertCleanBuild, generate, modinfo } from './kbuild.js';
 import type { Kernel } from './kernels.js';
 import { I2C_HWMON, I2C_KOS, i2cGenerateArgs, i2cScenario } from './i2c.js';
+import { NETDEV, NETDEV_KOS, netdevGenerateArgs, netdevScenario } from './netdev.js';
 import { PCI, PCI_KOS, PCI_TOOLS, pciGenerateArgs, pciIommuScenario, pciScenario } from './pci.js';
 import { kernelTrouble, stepOf, type Machine, type ScenarioResult } from './qemu.js';
 
@@ -57,7 +58,7 @@ function checkVermagic(dir: string, kos: readonly string[], kernel: Kernel): voi
   }
 }
 
-const MAIN_KOS = ['hello', CLASSIC, MISC, ...PLATFORM_VARIANTS.flatMap(([n]) => [n, `${n}_testdev`]), ...PCI_KOS, ...I2C_KOS];
+const MAIN_KOS = ['hello', CLASSIC, MISC, ...PLATFORM_VARIANTS.flatMap(([n]) => [n, `${n}_testdev`]), ...PCI_KOS, ...I2C_KOS, ...NETDEV_KOS];
 
 export const PROJECTS: readonly Project[] = [
   {
@@ -71,6 +72,7 @@ export const PROJECTS: readonly Project[] = [
       }
       for (const args of pciGenerateArgs()) generate(args, dir);
       for (const args of i2cGenerateArgs()) generate(args, dir);
+      for (const args of netdevGenerateArgs()) generate(args, dir);
       return dir;
     },
     kos: MAIN_KOS,
@@ -96,6 +98,7 @@ export const PROJECTS: readonly Project[] = [
       assert.equal(modinfo('parm', path.join(dir, `${PCI}.ko`)), 'msi:Use MSI-X or MSI when the device has them (default: Y; N: INTx only) (bool)');
       const i2c = modinfo('alias', path.join(dir, `${I2C_HWMON}.ko`)).split('\n').sort();
       assert.deepEqual(i2c, [`i2c:${I2C_HWMON}`, 'of:N*T*Ckmod-test,i2c-hw', 'of:N*T*Ckmod-test,i2c-hwC*'], 'the I2C and OF ID tables');
+      assert.equal(modinfo('parm', path.join(dir, `${NETDEV}.ko`)), 'devices:Network devices to create, 1-16 (default 2) (uint)');
     },
   },
   {
@@ -530,6 +533,7 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   pciScenario,
   pciIommuScenario,
   i2cScenario,
+  netdevScenario,
 ];
 
 /** Every check a scenario's result gets: it finished, its own checks, and a clean kernel log. */
