@@ -19,6 +19,9 @@ import {
   validateNetdevName,
   validatePlatformName,
   validateSubset,
+  validateUsbClass,
+  validateUsbId,
+  validateUsbName,
   type Validation,
 } from './validate.js';
 
@@ -261,9 +264,35 @@ export const NETDEV_QUESTIONS: readonly Question[] = [
   },
 ];
 
+/** The kernel's Loopback gadget function (usb_f_ss_lb): it sends back what it receives. */
+export const USB_LOOPBACK = { vendor: '0x1a0a', product: '0xbadd' } as const;
+
+const usbIdQuestion = (name: 'vendor' | 'product'): Question => ({
+  name,
+  message: `USB ${name} ID (hex, as in lsusb)`,
+  description: `USB ${name} ID in hex, 0x0001-0xfffe (default: the Loopback gadget's ${USB_LOOPBACK[name]})`,
+  default: () => USB_LOOPBACK[name],
+  validate: (v) => validateUsbId(v, `${name} ID`),
+  normalize: (v) => normalizeHex(v, 4),
+});
+
+export const USB_QUESTIONS: readonly Question[] = [
+  usbIdQuestion('vendor'),
+  usbIdQuestion('product'),
+  {
+    name: 'interfaceClass',
+    option: 'interface-class',
+    message: 'Interface class to match as well (hex byte, or any)',
+    description: 'Bind only to interfaces of this class, one byte in hex (0xff: vendor-specific), or any (default: any)',
+    default: () => 'any',
+    validate: validateUsbClass,
+    normalize: (v) => normalizeHex(v, 2),
+  },
+];
+
 /** What a generator makes: app makes the project with hello; the others add a module. */
 export interface KindSpec {
-  generator: 'app' | 'chardev' | 'platform' | 'pci' | 'i2c' | 'netdev';
+  generator: 'app' | 'chardev' | 'platform' | 'pci' | 'i2c' | 'netdev' | 'usb';
   kind: ModuleKind;
   /** One line for --help. */
   description: string;
@@ -359,6 +388,21 @@ export const KINDS: Readonly<Record<KindSpec['generator'], KindSpec>> = {
       `\nNetwork device driver ${a.name} added. Next:`,
       `  make && sudo insmod ${a.name}.ko && ip link show ${a.name}0`,
       `  sudo ip addr add 10.11.0.1/24 dev ${a.name}0 && sudo ip link set ${a.name}0 up && ping -c 3 10.11.0.2`,
+    ],
+  },
+  usb: {
+    generator: 'usb',
+    kind: 'usb',
+    description: 'Add a USB interface driver (bulk endpoints, a char device, disconnect-safe) to the kmod project',
+    defaultName: 'usbdrv',
+    defaultDescription: (name) => `USB driver ${name}`,
+    validateName: validateUsbName,
+    kindQuestions: USB_QUESTIONS,
+    nextSteps: (a) => [
+      `\nUSB driver ${a.name} added. Next:`,
+      `  make && make tools && sudo insmod ${a.name}.ko`,
+      `  lsusb -d ${a.vendor?.slice(2)}:${a.product?.slice(2)} && sudo tools/${a.name}_test selftest /dev/${a.name}0`,
+      '  # no device? the README shows the Loopback gadget on dummy_hcd',
     ],
   },
 };

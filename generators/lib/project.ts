@@ -5,7 +5,7 @@
  */
 import { findLicense, type License } from './licenses.js';
 
-export type ModuleKind = 'hello' | 'chardev' | 'platform' | 'pci' | 'i2c' | 'netdev';
+export type ModuleKind = 'hello' | 'chardev' | 'platform' | 'pci' | 'i2c' | 'netdev' | 'usb';
 
 /** Settings of one module, by kind (strings and numbers only: they are saved as JSON). */
 export type ModuleSettings = Record<string, string | number | boolean>;
@@ -81,6 +81,6 @@ export function builtModules(entry: ModuleEntry): string[] {
 /** User-space test programs (built by "make tools") an entry comes with. */
 export function toolPrograms(entry: ModuleEntry): string[] {
   const features = String(entry.settings.features ?? '').split(',');
-  const has = entry.kind === 'chardev' || (entry.kind === 'pci' && features.includes('chardev'));
+  const has = entry.kind === 'chardev' || entry.kind === 'usb' || (entry.kind === 'pci' && features.includes('chardev'));
   return has ? [`tools/${entry.name}_test`] : [];
 }

@@ -162,13 +162,35 @@ export function validateSubset(value: string, what: string, choices: readonly st
   return `${what} ${shown(unknown.join(','))} not known: give a comma-separated list of ${choices.join(', ')}, or none`;
 }
 
-/** A 16-bit PCI ID (vendor, device, subsystem) in hex: 0x0001 to 0xfffe (0xffff means "no device"). */
-export function validatePciId(value: string, what: string): Validation {
-  const allowed = `${what} must be a 16-bit PCI ID in hex, 0x0001 to 0xfffe, as lspci -nn shows it, e.g. 0x1234`;
+/** A 16-bit ID in hex, 0x0001 to 0xfffe; `allowed` says so in the words of its bus. */
+function validateId16(value: string, what: string, allowed: string): Validation {
   if (!/^0x[0-9a-fA-F]{1,4}$/.test(value)) return `${what} ${shown(value)} is not allowed: ${allowed}`;
   const n = Number(value);
   if (n === 0 || n === 0xffff) return `${what} ${value} is not a valid ID: ${allowed}`;
   return true;
+}
+
+/** A 16-bit PCI ID (vendor, device, subsystem) in hex: 0x0001 to 0xfffe (0xffff means "no device"). */
+export function validatePciId(value: string, what: string): Validation {
+  return validateId16(value, what, `${what} must be a 16-bit PCI ID in hex, 0x0001 to 0xfffe, as lspci -nn shows it, e.g. 0x1234`);
+}
+
+/** A 16-bit USB vendor or product ID in hex, 0x0001 to 0xfffe. */
+export function validateUsbId(value: string, what: string): Validation {
+  return validateId16(value, what, `${what} must be a 16-bit USB ID in hex, 0x0001 to 0xfffe, as lsusb shows it, e.g. 0x1a0a`);
+}
+
+/** A USB interface class byte in hex, or "any". */
+export function validateUsbClass(value: string): Validation {
+  if (value === 'any' || /^0x[0-9a-fA-F]{1,2}$/.test(value)) return true;
+  return `interface class ${shown(value)} is not allowed: give 'any' or one byte in hex, 0x00 to 0xff (0xff: vendor-specific), e.g. 0xff`;
+}
+
+/** usb_register_dev() formats the node name into 20 bytes: <name>, the number (up to 3 digits), NUL. */
+export const USB_NAME_MAX = 16;
+
+export function validateUsbName(value: string): Validation {
+  return validateDeviceName(value, 'USB driver name', 'USB device node names (<name>N)', USB_NAME_MAX, '20 bytes with the number and the NUL in usb_register_dev');
 }
 
 /** A PCI subsystem ID, or "any" (PCI_ANY_ID). */

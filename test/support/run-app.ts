@@ -1,6 +1,6 @@
 /** yeoman-test runs of the generators, with the options a user would give. */
 import helpers from 'yeoman-test';
-import { APP_GENERATOR, CHARDEV_GENERATOR, EJECT_GENERATOR, I2C_GENERATOR, NETDEV_GENERATOR, PCI_GENERATOR, PLATFORM_GENERATOR } from './paths.js';
+import { APP_GENERATOR, CHARDEV_GENERATOR, EJECT_GENERATOR, I2C_GENERATOR, NETDEV_GENERATOR, PCI_GENERATOR, PLATFORM_GENERATOR, USB_GENERATOR } from './paths.js';
 
 /**
  * yeoman-test passes force: true by default; a user does not, so it is off
@@ -33,6 +33,10 @@ export function runI2c(options: Record<string, unknown> = {}, dir?: string) {
 
 export function runNetdev(options: Record<string, unknown> = {}, dir?: string) {
   return run(NETDEV_GENERATOR, options, dir);
+}
+
+export function runUsb(options: Record<string, unknown> = {}, dir?: string) {
+  return run(USB_GENERATOR, options, dir);
 }
 
 export function runEject(options: Record<string, unknown> = {}, dir?: string) {

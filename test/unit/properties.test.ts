@@ -19,17 +19,18 @@ import { PLATFORM_FEATURES, PLATFORM_QUESTIONS } from '../../generators/platform
 import { EJECTABLE } from '../../generators/eject/index.js';
 import { I2C_QUESTIONS } from '../../generators/i2c/index.js';
 import { NETDEV_QUESTIONS } from '../../generators/netdev/index.js';
+import { USB_QUESTIONS } from '../../generators/usb/index.js';
 import { PCI_FEATURES, PCI_QUESTIONS } from '../../generators/pci/index.js';
 import { PROJECT_QUESTIONS, moduleQuestions, optionName, type Question } from '../../generators/lib/questions.js';
 import { renderFiles, type RenderedFile } from '../../generators/lib/render.js';
 import type { ModuleEntry, ModuleKind, ProjectAnswers } from '../../generators/lib/project.js';
-import { validateI2cName, validateNetdevName, validatePlatformName } from '../../generators/lib/validate.js';
+import { validateI2cName, validateNetdevName, validatePlatformName, validateUsbName } from '../../generators/lib/validate.js';
 import {
   SEED, anyName, compatibleAllowed, compatibleArb, enumArb, freeText, freeTextAllowed, hexByte, hexByteAllowed, i2cAddressAllowed, i2cAddressArb,
   nameAllowed, numberAllowed, numberText, pciClassAllowed, pciClassArb, pciIdAllowed, pciIdArb, seedNote, subsetAllowed,
   subsetArb, validFreeText, validName, versionAllowed, versionArb,
 } from '../support/arbitraries.js';
-import { runApp, runChardev, runEject, runI2c, runNetdev, runPci, runPlatform } from '../support/run-app.js';
+import { runApp, runChardev, runEject, runI2c, runNetdev, runPci, runPlatform, runUsb } from '../support/run-app.js';
 
 const FEATURES = PLATFORM_FEATURES.map((f) => f.value);
 const PCI_FEATURE_LIST = PCI_FEATURES.map((f) => f.value);
@@ -93,6 +94,7 @@ function specFor(q: Question, nameMax: number, generator: string): OptionSpec {
       return { arb: enumArb(['edu', 'none']), allowed: (v) => v === 'edu' || v === 'none' };
     case 'vendor':
     case 'device':
+    case 'product':
       return { arb: pciIdArb, allowed: pciIdAllowed };
     case 'subvendor':
     case 'subdevice':
@@ -105,6 +107,8 @@ function specFor(q: Question, nameMax: number, generator: string): OptionSpec {
       return { arb: numberText(24, 64), allowed: (v) => numberAllowed(v, 24, 64) };
     case 'address':
       return { arb: i2cAddressArb, allowed: i2cAddressAllowed };
+    case 'interface-class':
+      return { arb: fc.oneof(hexByte, enumArb(['any', '0x00', '0x0', 'ANY', '0x100'])), allowed: (v) => v === 'any' || /^0x[0-9a-fA-F]{1,2}$/.test(v) };
     case 'devices':
       return { arb: numberText(1, 16), allowed: (v) => numberAllowed(v, 1, 16) };
     case 'reg-bits':
@@ -126,6 +130,7 @@ const GENERATORS: { name: string; questions: readonly Question[]; nameMax: numbe
   { name: 'pci', questions: [...moduleQuestions('pcidrv', (n) => n), ...PCI_QUESTIONS], nameMax: 55 },
   { name: 'i2c', questions: [...moduleQuestions('i2cdrv', (n) => n, validateI2cName), ...I2C_QUESTIONS], nameMax: 19 },
   { name: 'netdev', questions: [...moduleQuestions('knet', (n) => n, validateNetdevName), ...NETDEV_QUESTIONS], nameMax: 13 },
+  { name: 'usb', questions: [...moduleQuestions('usbdrv', (n) => n, validateUsbName), ...USB_QUESTIONS], nameMax: 16 },
 ];
 
 const RUNS_PER_OPTION = 250;
@@ -169,7 +174,7 @@ interface RenderCase {
 
 const renderCase: fc.Arbitrary<RenderCase> = fc
   .record({
-    kind: fc.constantFrom<ModuleKind>('hello', 'chardev', 'platform', 'pci', 'i2c', 'netdev'),
+    kind: fc.constantFrom<ModuleKind>('hello', 'chardev', 'platform', 'pci', 'i2c', 'netdev', 'usb'),
     name: validName(19),
     description: validFreeText,
     moduleDescription: validFreeText,
@@ -213,9 +218,12 @@ const renderCase: fc.Arbitrary<RenderCase> = fc
               ? { compatible: r.compatible, ...r.i2c }
               : r.kind === 'netdev'
                 ? { devices: String(r.minors % 16 + 1) }
-                : {};
+                : r.kind === 'usb'
+                  ? { vendor: r.pci.vendor, product: r.pci.device, interfaceClass: r.flavor === 'misc' ? 'any' : r.ioctlMagic.replace(/^0x(.)$/, '0x0$1') }
+                  : {};
     // Interface names limit a network driver's name to 13 characters.
     if (r.kind === 'netdev') r.name = r.name.slice(0, 13);
+    if (r.kind === 'usb') r.name = r.name.slice(0, 16);
     const module: ModuleEntry = { name: r.name, kind: r.kind, description: r.kind === 'hello' ? r.description : r.moduleDescription, settings };
     const project: ProjectAnswers = { name: r.name, description: r.description, author: r.author, license: r.license, version: r.version, ci: r.ci };
     return { kind: r.kind, project, module };
@@ -415,7 +423,7 @@ describe(`property: accepted values come out byte-exact and inert in every file 
 });
 
 type Runner = typeof runApp;
-const RUNNERS: Record<string, Runner> = { app: runApp, chardev: runChardev, platform: runPlatform, pci: runPci, i2c: runI2c, netdev: runNetdev };
+const RUNNERS: Record<string, Runner> = { app: runApp, chardev: runChardev, platform: runPlatform, pci: runPci, i2c: runI2c, netdev: runNetdev, usb: runUsb };
 
 /** One generator run with generated options: which generator, and an optional value per option. */
 /** --templates: a folder that exists (relative to the project or absolute), or anything else. */

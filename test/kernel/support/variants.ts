@@ -7,7 +7,9 @@
  *   main  hello + classic char device (2 minors) + misc char device + four
  *         platform drivers that cover each optional part on and off (with
  *         their test devices) + four PCI drivers for QEMU's edu device
- *         (support/pci.ts); the DKMS package too
+ *         (support/pci.ts), three I2C drivers (support/i2c.ts), a network
+ *         device (support/netdev.ts) and a USB driver (support/usb.ts);
+ *         the DKMS package too
  *   house hello rendered from a user template folder
  *   edge  55-character names (hello, classic with 64 minors, misc) and
  *         hostile free text
@@ -21,6 +23,7 @@ import { assertCleanBuild, generate, modinfo } from './kbuild.js';
 import type { Kernel } from './kernels.js';
 import { I2C_HWMON, I2C_KOS, i2cGenerateArgs, i2cScenario } from './i2c.js';
 import { NETDEV, NETDEV_KOS, netdevGenerateArgs, netdevScenario } from './netdev.js';
+import { USB, USB_KOS, USB_TOOLS, usbGenerateArgs, usbScenario } from './usb.js';
 import { PCI, PCI_KOS, PCI_TOOLS, pciGenerateArgs, pciIommuScenario, pciScenario } from './pci.js';
 import { kernelTrouble, stepOf, type Machine, type ScenarioResult } from './qemu.js';
 
@@ -58,7 +61,7 @@ function checkVermagic(dir: string, kos: readonly string[], kernel: Kernel): voi
   }
 }
 
-const MAIN_KOS = ['hello', CLASSIC, MISC, ...PLATFORM_VARIANTS.flatMap(([n]) => [n, `${n}_testdev`]), ...PCI_KOS, ...I2C_KOS, ...NETDEV_KOS];
+const MAIN_KOS = ['hello', CLASSIC, MISC, ...PLATFORM_VARIANTS.flatMap(([n]) => [n, `${n}_testdev`]), ...PCI_KOS, ...I2C_KOS, ...NETDEV_KOS, ...USB_KOS];
 
 export const PROJECTS: readonly Project[] = [
   {
@@ -73,10 +76,11 @@ export const PROJECTS: readonly Project[] = [
       for (const args of pciGenerateArgs()) generate(args, dir);
       for (const args of i2cGenerateArgs()) generate(args, dir);
       for (const args of netdevGenerateArgs()) generate(args, dir);
+      for (const args of usbGenerateArgs()) generate(args, dir);
       return dir;
     },
     kos: MAIN_KOS,
-    guestTools: [...[CLASSIC, MISC].map((m) => `tools/${m}_test`), ...PCI_TOOLS],
+    guestTools: [...[CLASSIC, MISC].map((m) => `tools/${m}_test`), ...PCI_TOOLS, ...USB_TOOLS],
     kernelSources: [...MAIN_KOS.map((m) => `${m}.c`), `${CLASSIC}_ioctl.h`, `${MISC}_ioctl.h`, 'kmod_compat.h'],
     checkBuild(log, dir, kernel) {
       assertCleanBuild(log, MAIN_KOS);
@@ -99,6 +103,7 @@ export const PROJECTS: readonly Project[] = [
       const i2c = modinfo('alias', path.join(dir, `${I2C_HWMON}.ko`)).split('\n').sort();
       assert.deepEqual(i2c, [`i2c:${I2C_HWMON}`, 'of:N*T*Ckmod-test,i2c-hw', 'of:N*T*Ckmod-test,i2c-hwC*'], 'the I2C and OF ID tables');
       assert.equal(modinfo('parm', path.join(dir, `${NETDEV}.ko`)), 'devices:Network devices to create, 1-16 (default 2) (uint)');
+      assert.equal(modinfo('alias', path.join(dir, `${USB}.ko`)), 'usb:v1A0ApBADDd*dc*dsc*dp*icFFisc*ip*in*', 'the USB ID table with the interface class');
     },
   },
   {
@@ -534,6 +539,7 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   pciIommuScenario,
   i2cScenario,
   netdevScenario,
+  usbScenario,
 ];
 
 /** Every check a scenario's result gets: it finished, its own checks, and a clean kernel log. */
