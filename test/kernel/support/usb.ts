@@ -23,6 +23,9 @@ const M = '/modules/main';
 const STRESS = '/modules/kmodstress';
 const G = '/sys/kernel/config/usb_gadget/kmodlb';
 const NODE = `/dev/${USB}0`;
+/** The test program holds the node open for 3 s, then writes once and says what it got. */
+const HOLD_START = `sh -c '${M}/${USB}_test hold ${NODE} 3 >/tmp/usb.hold 2>&1 & echo $! >/tmp/usb.pid; sleep 1; cat /tmp/usb.hold'`;
+const HOLD_END = `sh -c 'while kill -0 $(cat /tmp/usb.pid) 2>/dev/null; do usleep 100000; done; cat /tmp/usb.hold'`;
 
 function script(load: Load): string {
   const cycles = Math.max(2, Math.round(load.cycles / 10));
@@ -36,6 +39,12 @@ waitfor() {
   echo "waitfor: $1 $2 timed out"
   return 1
 }
+# usbdev: the Loopback gadget's device folder (a new one after each re-enumeration).
+usbdev() {
+  for d in /sys/bus/usb/devices/*; do
+    [ "$(cat $d/idVendor 2>/dev/null):$(cat $d/idProduct 2>/dev/null)" = 1a0a:badd ] && echo $d
+  done
+}
 step hcd intree dummy_hcd
 step composite intree libcomposite
 step loopback intree usb_f_ss_lb
@@ -44,29 +53,22 @@ step gadget sh -c 'mkdir ${G} && echo 0x1a0a >${G}/idVendor && echo 0xbadd >${G}
 step load insmod ${M}/${USB}.ko
 step plug sh -c 'ls /sys/class/udc >${G}/UDC'
 step node waitfor ${NODE}
-USBDEV=
-for d in /sys/bus/usb/devices/*; do
-  [ "$(cat $d/idVendor 2>/dev/null):$(cat $d/idProduct 2>/dev/null)" = 1a0a:badd ] && USBDEV=$d
-done
-export USBDEV
+export USBDEV=$(usbdev)
 step bound sh -c 'readlink $USBDEV:1.0/driver; cat $USBDEV/speed'
 step selftest ${M}/${USB}_test selftest ${NODE}
-step hold_start sh -c '${M}/${USB}_test hold ${NODE} 3 >/tmp/usb.hold 2>&1 & echo $! >/tmp/usb.pid; sleep 1; cat /tmp/usb.hold'
+step hold_start ${HOLD_START}
 step unload_busy rmmod ${USB}
 step unplug_busy sh -c 'echo >${G}/UDC'
 step node_gone waitfor ${NODE} absent
-step hold_end sh -c 'while kill -0 $(cat /tmp/usb.pid) 2>/dev/null; do usleep 100000; done; cat /tmp/usb.hold'
+step hold_end ${HOLD_END}
 step replug sh -c 'ls /sys/class/udc >${G}/UDC'
 step replug_node waitfor ${NODE}
 step replug_roundtrip ${M}/${USB}_test roundtrip ${NODE}
-USBDEV=
-for d in /sys/bus/usb/devices/*; do
-  [ "$(cat $d/idVendor 2>/dev/null):$(cat $d/idProduct 2>/dev/null)" = 1a0a:badd ] && USBDEV=$d
-done
-step auth_hold sh -c '${M}/${USB}_test hold ${NODE} 3 >/tmp/usb.hold 2>&1 & echo $! >/tmp/usb.pid; sleep 1; cat /tmp/usb.hold'
+USBDEV=$(usbdev)
+step auth_hold ${HOLD_START}
 step deauthorize sh -c 'echo 0 >$USBDEV/authorized'
 step auth_gone waitfor ${NODE} absent
-step auth_hold_end sh -c 'while kill -0 $(cat /tmp/usb.pid) 2>/dev/null; do usleep 100000; done; cat /tmp/usb.hold'
+step auth_hold_end ${HOLD_END}
 step authorize sh -c 'echo 1 >$USBDEV/authorized'
 step auth_node waitfor ${NODE}
 step auth_roundtrip ${M}/${USB}_test roundtrip ${NODE}
