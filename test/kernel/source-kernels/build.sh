@@ -72,15 +72,24 @@ verify_config() { # tree fragment
 }
 
 # A tree of an earlier configuration of the same sources (a finished one,
-# with its "ok" file and the same package version in its "source" file; the
-# glob matches the keys, 16 hex digits, not the derived trees), if any: when the fragments change, building
+# with its "ok" file and the same package version in its "source" file, or
+# for older trees without one the same upstream version; the glob matches
+# the keys, 16 hex digits, not the derived trees), if any: when the fragments change, building
 # over it rebuilds only what the change touches (kbuild tracks which files
 # use which option), minutes instead of a full build of each tree.
 hex16=$(printf '[0-9a-f]%.0s' $(seq 16))
 reusable_tree() { # glob source
-	local old
+	local old upstream=${2#*=}
+	upstream=${upstream%%-*}
 	for old in $1; do
-		[ -f "$old/ok" ] && [ "$(cat "$old/source" 2>/dev/null)" = "$2" ] && { echo "$old"; return; }
+		[ -f "$old/ok" ] || continue
+		if [ -f "$old/source" ]; then
+			[ "$(cat "$old/source")" = "$2" ] && { echo "$old"; return; }
+		# Trees built before "source" files were written: the same upstream version.
+		elif [ "$(make -s -C "$old/src" kernelversion 2>/dev/null)" = "$upstream" ]; then
+			echo "$old"
+			return
+		fi
 	done
 }
 
