@@ -56,6 +56,7 @@ export const DERIVED_CONFIGS = {
 export const CONFIG_CLAIMS: Record<Kernel['config'], Record<string, boolean>> = {
   boot: {
     MODULES: true,
+    POSIX_TIMERS: true,
     PM: true,
     PM_SLEEP: true,
     OF: false,
