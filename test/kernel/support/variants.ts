@@ -148,11 +148,13 @@ export interface Load {
   procs: number;
   /** Load/unload and unbind/bind cycles. */
   cycles: number;
+  /** Value tables cut to a few entries (every code path still runs once): where every process costs. */
+  light: boolean;
 }
 
-export const FULL_LOAD: Load = { model: 10_000, shared: 10_000, procs: 4, cycles: 100 };
+export const FULL_LOAD: Load = { model: 10_000, shared: 10_000, procs: 4, cycles: 100, light: false };
 /** The debug kernel (KASAN, lockdep, kmemleak...) under TCG is about 10x slower: a tenth of the load. */
-export const DEBUG_LOAD: Load = { model: 2_000, shared: 2_000, procs: 4, cycles: 10 };
+export const DEBUG_LOAD: Load = { model: 2_000, shared: 2_000, procs: 4, cycles: 10, light: true };
 
 export interface ScenarioSpec {
   id: string;
