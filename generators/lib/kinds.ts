@@ -6,6 +6,10 @@
 import type { ModuleKind } from './project.js';
 import type { Question } from './questions.js';
 import {
+  I2C_NAME_MAX,
+  NETDEV_NAME_MAX,
+  PLATFORM_NAME_MAX,
+  USB_NAME_MAX,
   shown,
   validateCompatible,
   validateIntRange,
@@ -299,6 +303,8 @@ export interface KindSpec {
   defaultName: string;
   defaultDescription(name: string): string;
   validateName?: (value: string) => Validation;
+  /** The longest name validateName accepts, for --help (default: the module name limit). */
+  nameMax?: number;
   /** Questions of this kind only (their answers become the module's settings). */
   kindQuestions: readonly Question[];
   /** What to do next, printed at the end of a run. */
@@ -340,6 +346,7 @@ export const KINDS: Readonly<Record<KindSpec['generator'], KindSpec>> = {
     defaultName: 'platdrv',
     defaultDescription: (name) => `Platform driver ${name}`,
     validateName: validatePlatformName,
+    nameMax: PLATFORM_NAME_MAX,
     kindQuestions: PLATFORM_QUESTIONS,
     nextSteps: (a) => [
       `\nPlatform driver ${a.name} added. Next:`,
@@ -368,6 +375,7 @@ export const KINDS: Readonly<Record<KindSpec['generator'], KindSpec>> = {
     defaultName: 'i2cdrv',
     defaultDescription: (name) => `I2C temperature sensor driver ${name}`,
     validateName: validateI2cName,
+    nameMax: I2C_NAME_MAX,
     kindQuestions: I2C_QUESTIONS,
     nextSteps: (a) => [
       `\nI2C driver ${a.name} added. Next:`,
@@ -383,6 +391,7 @@ export const KINDS: Readonly<Record<KindSpec['generator'], KindSpec>> = {
     defaultName: 'knet',
     defaultDescription: (name) => `Virtual network device ${name}`,
     validateName: validateNetdevName,
+    nameMax: NETDEV_NAME_MAX,
     kindQuestions: NETDEV_QUESTIONS,
     nextSteps: (a) => [
       `\nNetwork device driver ${a.name} added. Next:`,
@@ -397,6 +406,7 @@ export const KINDS: Readonly<Record<KindSpec['generator'], KindSpec>> = {
     defaultName: 'usbdrv',
     defaultDescription: (name) => `USB driver ${name}`,
     validateName: validateUsbName,
+    nameMax: USB_NAME_MAX,
     kindQuestions: USB_QUESTIONS,
     nextSteps: (a) => [
       `\nUSB driver ${a.name} added. Next:`,

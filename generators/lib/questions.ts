@@ -4,7 +4,7 @@
  * every run can be made non-interactive.
  */
 import { DEFAULT_LICENSE, LICENSES } from './licenses.js';
-import { shown, validateFreeText, validateLicense, validateModuleName, validateVersion, type Validation } from './validate.js';
+import { MODULE_NAME_MAX, shown, validateFreeText, validateLicense, validateModuleName, validateVersion, type Validation } from './validate.js';
 
 export interface QuestionContext {
   /** "Name <email>" from git config, when there is one. */
@@ -46,12 +46,13 @@ export function moduleQuestions(
   defaultName: string,
   defaultDescription: (name: string) => string,
   validateName: (value: string) => Validation = (v) => validateModuleName(v),
+  nameMax = MODULE_NAME_MAX,
 ): Question[] {
   return [
     {
       name: 'name',
       message: 'Module name (lower-case C identifier)',
-      description: `Module name: lower-case C identifier, at most 55 characters (default: ${defaultName})`,
+      description: `Module name: lower-case C identifier, at most ${nameMax} characters (default: ${defaultName})`,
       default: () => defaultName,
       validate: validateName,
     },

@@ -32,7 +32,7 @@ export interface CommonOptions {
 export function questionsOf(spec: KindSpec, hasProject: boolean): Question[] {
   if (spec.generator === 'app') return [...PROJECT_QUESTIONS];
   return [
-    ...moduleQuestions(spec.defaultName, spec.defaultDescription, spec.validateName),
+    ...moduleQuestions(spec.defaultName, spec.defaultDescription, spec.validateName, spec.nameMax),
     ...(hasProject ? [] : PROJECT_ONLY_QUESTIONS),
     ...spec.kindQuestions,
   ];
