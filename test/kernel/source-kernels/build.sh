@@ -74,9 +74,11 @@ verify_config() { # tree fragment
 # A tree of an earlier configuration of the same sources (a finished one,
 # with its "ok" file and the same package version in its "source" file, or
 # for older trees without one the same upstream version; the glob matches
-# the keys, 16 hex digits, not the derived trees), if any: when the fragments change, building
-# over it rebuilds only what the change touches (kbuild tracks which files
-# use which option), minutes instead of a full build of each tree.
+# the keys, 16 hex digits, not the derived trees), if any: when the
+# fragments change, building over it skips the download and extraction and
+# rebuilds only what uses a changed option (kbuild tracks that per file):
+# little for a driver option, most of the tree for one that core headers
+# use (POSIX timers in <linux/sched.h>).
 hex16=$(printf '[0-9a-f]%.0s' $(seq 16))
 reusable_tree() { # glob source
 	local old upstream=${2#*=}
