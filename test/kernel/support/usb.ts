@@ -27,6 +27,31 @@ const NODE = `/dev/${USB}0`;
 const HOLD_START = `sh -c '${M}/${USB}_test hold ${NODE} 3 >/tmp/usb.hold 2>&1 & echo $! >/tmp/usb.pid; sleep 1; cat /tmp/usb.hold'`;
 const HOLD_END = `sh -c 'while kill -0 $(cat /tmp/usb.pid) 2>/dev/null; do usleep 100000; done; cat /tmp/usb.hold'`;
 
+/**
+ * Steps `p_*`: a program holds the node open while `off` disconnects the
+ * device (`during` runs meanwhile); the node goes and the program's write
+ * gets ENODEV; `on` connects it again and data moves.
+ */
+function whileOpen(p: string, during: string, off: string, on: string): string {
+  return `step ${p}_hold ${HOLD_START}
+${during}
+step ${p}_off ${off}
+step ${p}_gone waitfor ${NODE} absent
+step ${p}_hold_end ${HOLD_END}
+step ${p}_on ${on}
+step ${p}_node waitfor ${NODE}
+step ${p}_roundtrip ${M}/${USB}_test roundtrip ${NODE}`;
+}
+
+function checkWhileOpen(r: ScenarioResult, p: string, what: string): void {
+  const s = (name: string) => stepOf(r, `${p}_${name}`);
+  const out = (name: string) => s(name).out.join('\n');
+  assert.match(out('hold'), new RegExp(`holding ${NODE} open`));
+  for (const name of ['off', 'gone', 'on', 'node']) assert.equal(s(name).rc, 0, `${p}_${name}: ${out(name)}`);
+  assert.match(out('hold_end'), /^write after hold: No such device$/m, `${what} while open: the open file gets ENODEV`);
+  assert.match(out('roundtrip'), /^RESULT PASS /m, out('roundtrip'));
+}
+
 function script(load: Load): string {
   const cycles = Math.max(2, Math.round(load.cycles / 10));
   return `
@@ -56,22 +81,9 @@ step node waitfor ${NODE}
 export USBDEV=$(usbdev)
 step bound sh -c 'readlink $USBDEV:1.0/driver; cat $USBDEV/speed'
 step selftest ${M}/${USB}_test selftest ${NODE}
-step hold_start ${HOLD_START}
-step unload_busy rmmod ${USB}
-step unplug_busy sh -c 'echo >${G}/UDC'
-step node_gone waitfor ${NODE} absent
-step hold_end ${HOLD_END}
-step replug sh -c 'ls /sys/class/udc >${G}/UDC'
-step replug_node waitfor ${NODE}
-step replug_roundtrip ${M}/${USB}_test roundtrip ${NODE}
+${whileOpen('plug', `step unload_busy rmmod ${USB}`, `sh -c 'echo >${G}/UDC'`, `sh -c 'ls /sys/class/udc >${G}/UDC'`)}
 USBDEV=$(usbdev)
-step auth_hold ${HOLD_START}
-step deauthorize sh -c 'echo 0 >$USBDEV/authorized'
-step auth_gone waitfor ${NODE} absent
-step auth_hold_end ${HOLD_END}
-step authorize sh -c 'echo 1 >$USBDEV/authorized'
-step auth_node waitfor ${NODE}
-step auth_roundtrip ${M}/${USB}_test roundtrip ${NODE}
+${whileOpen('auth', '', `sh -c 'echo 0 >$USBDEV/authorized'`, `sh -c 'echo 1 >$USBDEV/authorized'`)}
 step pm_cycle sh -c 'echo 0 >/sys/module/suspend/parameters/pm_test_delay; echo devices >/sys/power/pm_test && echo freeze >/sys/power/state; rc=$?; echo none >/sys/power/pm_test; exit $rc'
 step pm_messages sh -c 'dmesg | grep -E "${USB} [0-9-]+:1\\.0: (suspend|resume)$"'
 step pm_roundtrip ${M}/${USB}_test roundtrip ${NODE}
@@ -105,21 +117,9 @@ function check(r: ScenarioResult): void {
   assert.match(out('selftest'), /^PASS round_trip_4096$/m);
   assert.match(out('selftest'), /^PASS read_times_out$/m);
   assert.match(out('selftest'), /^RESULT PASS \(0 failed\)$/m, out('selftest'));
-  assert.match(out('hold_start'), new RegExp(`holding ${NODE} open`));
+  checkWhileOpen(r, 'plug', 'unplugged (UDC emptied)');
   assert.notEqual(s('unload_busy').rc, 0, 'rmmod refused while the node is open');
-  ok('unplug_busy');
-  ok('node_gone');
-  assert.match(out('hold_end'), /^write after hold: No such device$/m, 'the open file gets ENODEV after the unplug');
-  ok('replug');
-  ok('replug_node');
-  assert.match(out('replug_roundtrip'), /^RESULT PASS /m, out('replug_roundtrip'));
-  assert.match(out('auth_hold'), /holding/);
-  ok('deauthorize');
-  ok('auth_gone');
-  assert.match(out('auth_hold_end'), /^write after hold: No such device$/m, 'authorized=0 while open: ENODEV');
-  ok('authorize');
-  ok('auth_node');
-  assert.match(out('auth_roundtrip'), /^RESULT PASS /m, out('auth_roundtrip'));
+  checkWhileOpen(r, 'auth', 'authorized=0');
   ok('pm_cycle');
   assert.deepEqual(
     s('pm_messages').out.map((l) => l.replace(/^\[[^\]]*\]\s*/, '').replace(/ \S+: /, ' INTF: ')),
