@@ -6,7 +6,7 @@
 import { cComment, cCommentLines, cString, hashComment, makeRecipeArg, markdownText, shellDoubleQuote, shellQuote } from './escape.js';
 import { cCall, cDefine } from './cformat.js';
 import { uapiSpdx } from './licenses.js';
-import { builtModules, licenseOf, toolPrograms, type ModuleEntry, type ProjectAnswers } from './project.js';
+import { builtModules, kunitModules, licenseOf, moduleHeaders, toolPrograms, type ModuleEntry, type ProjectAnswers } from './project.js';
 import { upperIdent } from './naming.js';
 
 export interface TemplateContext {
@@ -31,6 +31,10 @@ export interface TemplateContext {
   modules: readonly ModuleEntry[];
   /** Every .ko the project builds, in order (a platform driver adds its test device). */
   kos: readonly string[];
+  /** KUnit test modules (<module>_kunit), built only for kernels with CONFIG_KUNIT; not installed. */
+  kunitKos: readonly string[];
+  /** Headers of the modules' own (chardev ioctl, i2c temperature format), in module order. */
+  headers: readonly string[];
   /** User-space test programs "make tools" builds (tools/<module>_test), in module order. */
   tools: readonly string[];
   /** The module this template is rendered for (module templates only; else the first module). */
@@ -62,6 +66,8 @@ export function templateContext(
     year: now.getFullYear(),
     modules,
     kos: modules.flatMap(builtModules),
+    kunitKos: modules.flatMap(kunitModules),
+    headers: modules.flatMap(moduleHeaders),
     tools: modules.flatMap(toolPrograms),
     module,
     c: { string: cString, comment: cComment, commentLines: cCommentLines, define: cDefine, call: cCall },

@@ -234,6 +234,19 @@ const widthQuestion = (name: 'regBits' | 'valBits', option: string, what: string
   validate: (v) => v === '8' || v === '16' || `register ${what} width ${shown(v)} is not allowed: give 8 or 16`,
 });
 
+/** Whether a module comes with <name>_kunit.c (built only for kernels with CONFIG_KUNIT). */
+const KUNIT_QUESTION: Question = {
+  name: 'kunit',
+  message: 'KUnit tests of the pure logic (<name>_kunit.c, run by make vmtest on kernels with KUnit)',
+  description: 'KUnit test module <name>_kunit.c for the conversions, built only where the kernel has CONFIG_KUNIT: yes or no (default: yes)',
+  choices: [
+    { value: 'yes', name: 'yes' },
+    { value: 'no', name: 'no' },
+  ],
+  default: () => 'yes',
+  validate: (v) => v === 'yes' || v === 'no' || `--kunit ${shown(v)} is not allowed: give yes or no`,
+};
+
 export const I2C_QUESTIONS: readonly Question[] = [
   compatibleQuestion('i2cdrv'),
   {
@@ -254,6 +267,7 @@ export const I2C_QUESTIONS: readonly Question[] = [
   },
   widthQuestion('regBits', 'reg-bits', 'address', '16-bit addresses need an adapter that does plain I2C transfers', '8'),
   widthQuestion('valBits', 'val-bits', 'value', '16: two\'s complement in 1/256 degree, high byte first; 8: whole degrees', '16'),
+  KUNIT_QUESTION,
 ];
 
 export const NETDEV_MAX_DEVICES = 16;

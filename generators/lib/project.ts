@@ -84,3 +84,15 @@ export function toolPrograms(entry: ModuleEntry): string[] {
   const has = entry.kind === 'chardev' || entry.kind === 'usb' || (entry.kind === 'pci' && features.includes('chardev'));
   return has ? [`tools/${entry.name}_test`] : [];
 }
+
+/** The KUnit test module (<name>_kunit.ko) an entry comes with, built only for kernels with CONFIG_KUNIT. */
+export function kunitModules(entry: ModuleEntry): string[] {
+  return entry.kind === 'i2c' && entry.settings.kunit !== 'no' ? [`${entry.name}_kunit`] : [];
+}
+
+/** Headers of an entry's own that its kernel sources include. */
+export function moduleHeaders(entry: ModuleEntry): string[] {
+  if (entry.kind === 'chardev') return [`${entry.name}_ioctl.h`];
+  if (entry.kind === 'i2c') return [`${entry.name}_temp.h`];
+  return [];
+}

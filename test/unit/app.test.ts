@@ -10,7 +10,7 @@ import { runApp } from '../support/run-app.js';
 
 const PROJECT_FILES = [
   'hello.c', 'kmod_compat.h', 'Kbuild', 'Makefile', 'dkms.conf', '.gitignore', 'README.md', '.yo-rc.json',
-  '.clang-format', '.clangd', '.editorconfig', 'scripts/doctor.sh', 'scripts/compile-commands.sh',
+  '.clang-format', '.clangd', '.editorconfig', 'scripts/doctor.sh', 'scripts/compile-commands.sh', 'scripts/vmtest.sh', 'tests/hello.sh',
 ];
 
 function yoRc(dir: string): Record<string, unknown> {

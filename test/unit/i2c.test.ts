@@ -22,9 +22,21 @@ describe('yo kmod:i2c: front-ends and register widths', () => {
           const c = read('sens.c');
           assert.match(c, new RegExp(`\\t\\.reg_bits = ${regBits},\\n\\t\\.val_bits = ${valBits},`));
           assert.equal(/REGMAP_ENDIAN_BIG/.test(c), valBits === '16', 'byte order said for 16-bit values only');
-          assert.match(c, new RegExp(`^#define SENS_TEMP_PER_DEGREE\\t${valBits === '16' ? 256 : 1}$`, 'm'));
-          assert.match(c, new RegExp(`^#define SENS_TEMP_MAX\\t${valBits === '16' ? 127996 : 127000}$`, 'm'));
-          assert.match(c, /^#define SENS_TEMP_MIN\t\(-128000\)/m);
+          // The temperature format lives in one header, shared with the KUnit test.
+          const h = read('sens_temp.h');
+          assert.match(c, /^#include "sens_temp\.h"$/m);
+          assert.doesNotMatch(c, /DIV_ROUND_CLOSEST|sign_extend32/, 'the conversions are in sens_temp.h only');
+          assert.match(h, new RegExp(`^#define SENS_TEMP_PER_DEGREE\\t${valBits === '16' ? 256 : 1}$`, 'm'));
+          assert.match(h, new RegExp(`^#define SENS_TEMP_MAX\\t${valBits === '16' ? 127996 : 127000}$`, 'm'));
+          assert.match(h, /^#define SENS_TEMP_MIN\t\(-128000\)/m);
+          assert.match(h, /^static inline long sens_reg_to_mdeg\(unsigned int reg\)$/m);
+          assert.match(h, /^static inline unsigned int sens_mdeg_to_reg\(long mdeg\)$/m);
+          const k = read('sens_kunit.c');
+          assert.match(k, /^kunit_test_suite\(sens_temp_suite\);$/m);
+          assert.match(k, valBits === '16' ? /\{ 0xf580, -10500, "-10\.5" \},/ : /\{ 0xe7, -25000, "-25" \},/, 'known values of the format');
+          assert.match(read('Kbuild'), /^obj-\$\(if \$\(CONFIG_KUNIT\),m\) \+= sens_kunit\.o$/m);
+          assert.match(read('Makefile'), /^KERNEL_SOURCES := sens\.c sens_kunit\.c kmod_compat\.h sens_temp\.h$/m);
+          assert.doesNotMatch(read('dkms.conf'), /sens_kunit/, 'the KUnit module is never installed');
           assert.equal(/devm_hwmon_device_register_with_info\(dev, KBUILD_MODNAME, priv,/.test(c), cls === 'hwmon');
           assert.equal(/static const struct hwmon_channel_info \*KMOD_HWMON_INFO_CONST sens_info\[\]/.test(c), cls === 'hwmon');
           assert.equal(/static DEVICE_ATTR_RW\(limit\);/.test(c), cls === 'sysfs');
@@ -63,8 +75,15 @@ describe('yo kmod:i2c: options', () => {
       name: 'tmp1',
       kind: 'i2c',
       description: 'I2C temperature sensor driver tmp1',
-      settings: { compatible: 'acme,tmp1', address: '0x4a', class: 'hwmon', regBits: '8', valBits: '16' },
+      settings: { compatible: 'acme,tmp1', address: '0x4a', class: 'hwmon', regBits: '8', valBits: '16', kunit: 'yes' },
     });
+  });
+
+  it('--kunit no: no KUnit test, the header stays', async () => {
+    await runI2c({ yes: true, name: 'quiet', kunit: 'no' });
+    assert.ok(!readdirSync(result.cwd).includes('quiet_kunit.c'), 'no quiet_kunit.c');
+    assert.match(read('quiet.c'), /^#include "quiet_temp\.h"$/m);
+    assert.doesNotMatch(read('Kbuild'), /CONFIG_KUNIT/);
   });
 
   it('the I2C part of kmod_compat.h appears with the first I2C driver; a second one joins the project', async () => {

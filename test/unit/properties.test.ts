@@ -114,6 +114,8 @@ function specFor(q: Question, nameMax: number, generator: string): OptionSpec {
     case 'reg-bits':
     case 'val-bits':
       return { arb: enumArb(['8', '16']), allowed: (v) => v === '8' || v === '16' };
+    case 'kunit':
+      return { arb: enumArb(['yes', 'no']), allowed: (v) => v === 'yes' || v === 'no' };
     default:
       throw new Error(`no property spec for option --${optionName(q)}: add one`);
   }
@@ -204,6 +206,7 @@ const renderCase: fc.Arbitrary<RenderCase> = fc
       class: fc.constantFrom('hwmon', 'sysfs'),
       regBits: fc.constantFrom('8', '16'),
       valBits: fc.constantFrom('8', '16'),
+      kunit: fc.constantFrom('yes', 'no'),
     }),
   })
   .map((r) => {

@@ -23,6 +23,14 @@ const M = '/modules/main';
 const STRESS = '/modules/kmodstress';
 const G = '/sys/kernel/config/usb_gadget/kmodlb';
 const NODE = `/dev/${USB}0`;
+/**
+ * Plug the gadget in again with a fresh Loopback function: f_loopback copies
+ * its descriptors on every bind but frees them only with the function, so
+ * binding the same function twice leaks them (kmemleak on the debug kernel
+ * reports it, inside libcomposite). Re-linking it into the configuration
+ * frees the old function and allocates a new one.
+ */
+const REPLUG = `sh -c 'rm ${G}/configs/c.1/Loopback.0 && ln -s ${G}/functions/Loopback.0 ${G}/configs/c.1/ && ls /sys/class/udc >${G}/UDC'`;
 /** The test program holds the node open for 3 s, then writes once and says what it got. */
 const HOLD_START = `sh -c '${M}/${USB}_test hold ${NODE} 3 >/tmp/usb.hold 2>&1 & echo $! >/tmp/usb.pid; sleep 1; cat /tmp/usb.hold'`;
 const HOLD_END = `sh -c 'while kill -0 $(cat /tmp/usb.pid) 2>/dev/null; do usleep 100000; done; cat /tmp/usb.hold'`;
@@ -81,7 +89,7 @@ step node waitfor ${NODE}
 export USBDEV=$(usbdev)
 step bound sh -c 'readlink $USBDEV:1.0/driver; cat $USBDEV/speed'
 step selftest ${M}/${USB}_test selftest ${NODE}
-${whileOpen('plug', `step unload_busy rmmod ${USB}`, `sh -c 'echo >${G}/UDC'`, `sh -c 'ls /sys/class/udc >${G}/UDC'`)}
+${whileOpen('plug', `step unload_busy rmmod ${USB}`, `sh -c 'echo >${G}/UDC'`, REPLUG)}
 USBDEV=$(usbdev)
 ${whileOpen('auth', '', `sh -c 'echo 0 >$USBDEV/authorized'`, `sh -c 'echo 1 >$USBDEV/authorized'`)}
 step pm_cycle sh -c 'echo 0 >/sys/module/suspend/parameters/pm_test_delay; echo devices >/sys/power/pm_test && echo freeze >/sys/power/state; rc=$?; echo none >/sys/power/pm_test; exit $rc'
