@@ -181,5 +181,19 @@ withKernelEnv('generated build environment', (env) => {
       for (const k of env.debianKernels) assert.ok(out.includes(k.kdir) || out.includes(k.release), `built for ${k.release}`);
       assert.equal((out.match(/check: clean/g) ?? []).length >= env.debianKernels.length, true, out);
     });
+
+    it('its vmtest step boots the installed Debian kernel and passes the tests', () => {
+      const yml = readFileSync(path.join(source, '.github/workflows/build.yml'), 'utf8');
+      const script = workflowStep(yml, 'Boot the kernel under QEMU');
+      assert.match(script, /make vmtest KERNELRELEASE="\$release"/);
+      const dir = copyProject(source, 'env-ci-vmtest');
+      // TCG straight away: this machine may have a /dev/kvm that cannot run a guest (as GitHub's container has none).
+      const r = exec('sh', ['-c', script], { cwd: dir, env: { ...process.env, VMTEST_ACCEL: 'tcg' }, timeoutMs: 600_000 });
+      const out = r.stdout + r.stderr;
+      assert.equal(r.status, 0, out);
+      assert.match(out, /^PASS envmod$/m);
+      assert.match(out, /^PASS chr$/m);
+      assert.match(out, /^vmtest: PASSED /m);
+    });
   });
 });

@@ -1,0 +1,144 @@
+/**
+ * The user's own proof, proven: `make vmtest` of a generated project (its
+ * scripts/vmtest.sh and tests/<module>.sh) on every kernel line. The main
+ * project holds every kind (hello, both char device flavours, four platform
+ * drivers, four PCI drivers on QEMU's edu, three I2C drivers on i2c-stub, a
+ * network device, a USB driver on dummy_hcd): each of its tests must pass,
+ * and its KUnit suites too where the kernel has KUnit (the source-built
+ * kernels); on Debian's kernels vmtest must say that it did not run them.
+ *
+ * A broken project shows that vmtest fails as it must: a test that fails, a
+ * kernel WARNING in a test that otherwise passes, a KUnit case that fails.
+ * Its boot takes VMTEST_ACCEL's default (KVM when usable, else TCG), the
+ * others TCG, as the rest of the suite.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { execAsync, limiter, type ExecResult } from './support/exec.js';
+import { withKernelEnv } from './support/gate.js';
+import { copyProject, generate } from './support/kbuild.js';
+import type { Kernel } from './support/kernels.js';
+import { track } from './support/matrix.js';
+import { I2C_KOS } from './support/i2c.js';
+import { PROJECTS } from './support/variants.js';
+
+/** make vmtest in `dir` for `kernel`; VMTEST_ACCEL=tcg unless `accel` says otherwise. */
+function vmtest(dir: string, kernel: Kernel, accel: string | undefined = 'tcg', extra: Record<string, string> = {}): Promise<ExecResult> {
+  const env: Record<string, string> = { ...(process.env as Record<string, string>), ...extra };
+  if (accel) env.VMTEST_ACCEL = accel;
+  else delete env.VMTEST_ACCEL;
+  return execAsync(
+    'make',
+    ['-C', dir, `-j${availableParallelism()}`, 'vmtest', `KDIR=${kernel.kdir}`, `KERNELRELEASE=${kernel.release}`, `VMLINUZ=${kernel.image}`],
+    { env, timeoutMs: 900_000 },
+  );
+}
+
+const testsOf = (dir: string): string[] =>
+  readdirSync(path.join(dir, 'tests'))
+    .filter((f) => f.endsWith('.sh'))
+    .map((f) => f.replace(/\.sh$/, ''))
+    .sort();
+
+withKernelEnv('make vmtest of generated projects', (env) => {
+  const main = PROJECTS.find((p) => p.id === 'main');
+  assert.ok(main, 'the main project');
+  const source = main.create();
+  const tests = testsOf(source);
+  // One boot at a time here: the kernel matrix runs beside this file.
+  const run = limiter(1);
+  const runs = new Map<string, Promise<ExecResult>>();
+  for (const kernel of env.kernels) {
+    const dir = copyProject(source, `vmtest-${kernel.label}`);
+    const r = run(() => vmtest(dir, kernel));
+    r.catch(() => undefined);
+    runs.set(kernel.label, r);
+  }
+
+  it(`the main project has a test for every module (${tests.length})`, () => {
+    const kos = readFileSync(path.join(source, 'Makefile'), 'utf8').match(/^LOAD_MODULES := (.*)$/m)?.[1]?.split(' ') ?? [];
+    assert.deepEqual(tests, [...kos].sort(), 'tests/<module>.sh for each module make load inserts');
+  });
+
+  for (const kernel of env.kernels) {
+    describe(`make vmtest on ${kernel.label} (${kernel.release})`, () => {
+      it(`every module's test passes in the booted kernel; KUnit ${kernel.kind === 'source' ? 'suites pass' : 'said to be absent'}; nothing in the kernel log`, () =>
+        track(kernel.label, 'make vmtest', 'tests+kunit', async () => {
+          const r = (await runs.get(kernel.label)) as ExecResult;
+          const out = `${r.stdout}${r.stderr}`;
+          assert.equal(r.status, 0, out);
+          for (const t of tests) assert.match(out, new RegExp(`^PASS ${t}$`, 'm'), `test ${t} passed`);
+          const config = readFileSync(path.join(kernel.kdir, '.config'), 'utf8');
+          if (/^CONFIG_KUNIT=[ym]$/m.test(config)) {
+            for (const m of I2C_KOS) assert.match(out, new RegExp(`^PASS ${m}_kunit \\(KUnit\\): 5 passed, 0 failed$`, 'm'), `${m}_kunit ran`);
+          } else {
+            assert.ok(kernel.kind === 'debian', `${kernel.label}: the source-built kernels have KUnit`);
+            assert.match(out, /^KUnit: not run: .* is built without CONFIG_KUNIT/m);
+          }
+          assert.match(out, /^vmtest: PASSED /m);
+        }));
+    });
+  }
+
+  const broken = env.kernels.find((k) => k.kind === 'source' && k.line !== '5.10') ?? env.kernels[0];
+  if (broken) {
+    describe(`make vmtest fails when it must (${broken.label})`, () => {
+      const dir = generate(['--name', 'hello']);
+      generate(['i2c', '--name', 'canary'], dir);
+      // hello WARNs when loaded with repeat=7, and its test does that (and passes otherwise).
+      const hello = path.join(dir, 'hello.c');
+      const helloText = readFileSync(hello, 'utf8');
+      assert.match(helloText, /\n\treturn 0;\n\}\n\nstatic void __exit/);
+      writeFileSync(hello, helloText.replace(/(\n\treturn 0;\n\}\n\nstatic void __exit)/, '\n\tWARN(repeat == 7, "vmtest canary\\n");$1'));
+      writeFileSync(path.join(dir, 'tests', 'hello.sh'), 'check "loads with repeat=7" load hello repeat=7\ncheck "unloads" rmmod hello\n');
+      writeFileSync(path.join(dir, 'tests', 'broken.sh'), 'check "true" true\ncheck "false succeeds" false\n');
+      // One known value of the KUnit suite made wrong.
+      const kunit = path.join(dir, 'canary_kunit.c');
+      const text = readFileSync(kunit, 'utf8');
+      assert.match(text, /\{ 0x1900, 25000, /);
+      writeFileSync(kunit, text.replace('{ 0x1900, 25000, ', '{ 0x1900, 25001, '));
+      const result = run(() => vmtest(dir, broken, undefined));
+      result.catch(() => undefined);
+
+      it('a failing check fails its test, with the check and the command', async () => {
+        const out = (await result).stdout;
+        assert.notEqual((await result).status, 0);
+        assert.match(out, /^FAIL broken \(exit 1\):\n {4}ok - true\n {4}not ok - false succeeds\n {4}# {3}failed: false$/m, out);
+        assert.match(out, /^vmtest: FAILED /m);
+      });
+      it('a kernel WARNING fails the test that caused it, though its checks pass', async () => {
+        const out = (await result).stdout;
+        assert.match(out, /^FAIL hello: the kernel reported trouble:\n.*WARNING: .*hello/m, out);
+        assert.match(out, /^PASS canary$/m, 'the other tests still run and pass');
+      });
+      it('a failing KUnit case fails the KUnit module, with the case', async () => {
+        const out = (await result).stdout;
+        assert.match(out, /^FAIL canary_kunit \(KUnit\): 4 passed, 1 failed\n {4}\s*not ok 1 -? ?canary_reg_to_mdeg_known$/m, out);
+      });
+    });
+  }
+
+  describe('missing tools are named with their package', () => {
+    const dir = generate(['--name', 'hello']);
+    const plain = (extra: Record<string, string>) =>
+      execAsync('sh', ['scripts/vmtest.sh'], { cwd: dir, env: { ...(process.env as Record<string, string>), MODULES: 'hello', ...extra } });
+    it('QEMU', async () => {
+      const r = await plain({ QEMU: path.join(mkdtempSync(path.join(tmpdir(), 'kmod-none-')), 'qemu-system-x86_64') });
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /qemu-system-x86_64 not found: install it \(Debian\/Ubuntu: sudo apt install qemu-system-x86\)/);
+    });
+    it('a static busybox', async () => {
+      const r = await plain({ BUSYBOX: '/bin/ls' });
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /\/bin\/ls is linked dynamically .* sudo apt install busybox-static/);
+    });
+    it('the kernel image', async () => {
+      const r = await plain({ KERNELRELEASE: '0.0.0-none', KDIR: dir });
+      assert.equal(r.status, 2);
+      assert.match(r.stderr, /no kernel image for 0\.0\.0-none: install it \(Debian: sudo apt install linux-image-0\.0\.0-none\) or set VMLINUZ=/);
+    });
+  });
+});
