@@ -238,7 +238,7 @@ const widthQuestion = (name: 'regBits' | 'valBits', option: string, what: string
 const KUNIT_QUESTION: Question = {
   name: 'kunit',
   message: 'KUnit tests of the pure logic (<name>_kunit.c, run by make vmtest on kernels with KUnit)',
-  description: 'KUnit test module <name>_kunit.c for the conversions, built only where the kernel has CONFIG_KUNIT: yes or no (default: yes)',
+  description: 'KUnit test module <name>_kunit.c for the pure logic, built only where the kernel has CONFIG_KUNIT: yes or no (default: yes)',
   choices: [
     { value: 'yes', name: 'yes' },
     { value: 'no', name: 'no' },
@@ -280,6 +280,7 @@ export const NETDEV_QUESTIONS: readonly Question[] = [
     default: () => '1',
     validate: (v) => validateIntRange(v, 'number of devices', 1, NETDEV_MAX_DEVICES, 2),
   },
+  KUNIT_QUESTION,
 ];
 
 /** The kernel's Loopback gadget function (usb_f_ss_lb): it sends back what it receives. */

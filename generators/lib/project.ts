@@ -87,12 +87,14 @@ export function toolPrograms(entry: ModuleEntry): string[] {
 
 /** The KUnit test module (<name>_kunit.ko) an entry comes with, built only for kernels with CONFIG_KUNIT. */
 export function kunitModules(entry: ModuleEntry): string[] {
-  return entry.kind === 'i2c' && entry.settings.kunit !== 'no' ? [`${entry.name}_kunit`] : [];
+  const has = entry.kind === 'i2c' || entry.kind === 'netdev';
+  return has && entry.settings.kunit !== 'no' ? [`${entry.name}_kunit`] : [];
 }
 
 /** Headers of an entry's own that its kernel sources include. */
 export function moduleHeaders(entry: ModuleEntry): string[] {
   if (entry.kind === 'chardev') return [`${entry.name}_ioctl.h`];
   if (entry.kind === 'i2c') return [`${entry.name}_temp.h`];
+  if (entry.kind === 'netdev') return [`${entry.name}_echo.h`];
   return [];
 }

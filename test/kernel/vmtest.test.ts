@@ -23,6 +23,7 @@ import { copyProject, generate } from './support/kbuild.js';
 import type { Kernel } from './support/kernels.js';
 import { track } from './support/matrix.js';
 import { I2C_KOS } from './support/i2c.js';
+import { NETDEV } from './support/netdev.js';
 import { PROJECTS } from './support/variants.js';
 
 /** make vmtest in `dir` for `kernel`; VMTEST_ACCEL=tcg unless `accel` says otherwise. */
@@ -74,6 +75,7 @@ withKernelEnv('make vmtest of generated projects', (env) => {
           const config = readFileSync(path.join(kernel.kdir, '.config'), 'utf8');
           if (/^CONFIG_KUNIT=[ym]$/m.test(config)) {
             for (const m of I2C_KOS) assert.match(out, new RegExp(`^PASS ${m}_kunit \\(KUnit\\): 5 passed, 0 failed$`, 'm'), `${m}_kunit ran`);
+            assert.match(out, new RegExp(`^PASS ${NETDEV}_kunit \\(KUnit\\): 3 passed, 0 failed$`, 'm'), `${NETDEV}_kunit ran`);
           } else {
             assert.ok(kernel.kind === 'debian', `${kernel.label}: the source-built kernels have KUnit`);
             assert.match(out, /^KUnit: not run: .* is built without CONFIG_KUNIT/m);

@@ -24,13 +24,21 @@ describe('yo kmod:netdev', () => {
     assert.match(c, /netif_carrier_on\(dev\);\n\tnetif_start_queue\(dev\);/);
     assert.match(c, /if \(dev_forward_skb\(dev, skb\) == NET_RX_SUCCESS\)/);
     assert.match(c, /consume_skb\(skb\);/);
-    assert.match(c, /skb_ensure_writable\(skb, ETH_HLEN \+ ihl \+ sizeof\(\*icmph\)\)/, 'shared frames are copied before the reply is written');
+    assert.match(c, /^#include "vn_echo\.h"$/m);
+    assert.match(c, /reply = vn_make_echo_reply\(skb\);/);
+    // The echo reply lives in one header, shared with the KUnit test.
+    const h = readFileSync(path.join(result.cwd, 'vn_echo.h'), 'utf8');
+    assert.match(h, /^static inline bool vn_make_echo_reply\(struct sk_buff \*skb\)$/m);
+    assert.match(h, /skb_ensure_writable\(skb, ETH_HLEN \+ ihl \+ sizeof\(\*icmph\)\)/, 'shared frames are copied before the reply is written');
+    const k = readFileSync(path.join(result.cwd, 'vn_kunit.c'), 'utf8');
+    for (const t of ['vn_request_becomes_reply', 'vn_others_unchanged', 'vn_clone_untouched']) assert.match(k, new RegExp(`KUNIT_CASE\\(${t}\\),`));
+    assert.match(readFileSync(path.join(result.cwd, 'Kbuild'), 'utf8'), /^obj-\$\(if \$\(CONFIG_KUNIT\),m\) \+= vn_kunit\.o$/m);
     assert.match(c, /err_free:\n\tfree_netdev\(dev\);\nerr_destroy:\n\tvn_destroy\(i\);/, 'init unwinds with goto');
     assert.doesNotMatch(c, /LINUX_VERSION_CODE|netif_rx_ni|fetch_begin_irq/);
     const readme = readFileSync(path.join(result.cwd, 'README.md'), 'utf8');
     assert.match(readme, /### vn \(network device\)[\s\S]*ping -c 3 10\.11\.0\.2/);
     const rc = JSON.parse(readFileSync(path.join(result.cwd, '.yo-rc.json'), 'utf8')) as Record<string, { modules: { kind: string; settings: unknown }[] }>;
-    assert.deepEqual(rc['generator-kmod']?.modules[0]?.settings, { devices: '3' });
+    assert.deepEqual(rc['generator-kmod']?.modules[0]?.settings, { devices: '3', kunit: 'yes' });
   });
 
   const cases: [string[], RegExp][] = [

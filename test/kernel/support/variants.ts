@@ -61,6 +61,9 @@ function checkVermagic(dir: string, kos: readonly string[], kernel: Kernel): voi
   }
 }
 
+/** The KUnit test modules of the main project (built only for kernels with KUnit: the source-built ones). */
+export const MAIN_KUNIT_KOS = [...I2C_KOS, NETDEV].map((m) => `${m}_kunit`);
+
 const MAIN_KOS = ['hello', CLASSIC, MISC, ...PLATFORM_VARIANTS.flatMap(([n]) => [n, `${n}_testdev`]), ...PCI_KOS, ...I2C_KOS, ...NETDEV_KOS, ...USB_KOS];
 
 export const PROJECTS: readonly Project[] = [
@@ -81,9 +84,19 @@ export const PROJECTS: readonly Project[] = [
     },
     kos: MAIN_KOS,
     guestTools: [...[CLASSIC, MISC].map((m) => `tools/${m}_test`), ...PCI_TOOLS, ...USB_TOOLS],
-    kernelSources: [...MAIN_KOS.map((m) => `${m}.c`), `${CLASSIC}_ioctl.h`, `${MISC}_ioctl.h`, 'kmod_compat.h'],
+    kernelSources: [
+      ...[...MAIN_KOS, ...MAIN_KUNIT_KOS].map((m) => `${m}.c`),
+      `${CLASSIC}_ioctl.h`,
+      `${MISC}_ioctl.h`,
+      ...I2C_KOS.map((m) => `${m}_temp.h`),
+      `${NETDEV}_echo.h`,
+      'kmod_compat.h',
+    ],
     checkBuild(log, dir, kernel) {
-      assertCleanBuild(log, MAIN_KOS);
+      // Debian's kernels have no KUnit; every source-built configuration has it.
+      const kunit = kernel.kind === 'source' ? MAIN_KUNIT_KOS : [];
+      assertCleanBuild(log, [...MAIN_KOS, ...kunit]);
+      for (const k of MAIN_KUNIT_KOS) assert.equal(existsSync(path.join(dir, `${k}.ko`)), kunit.includes(k), `${k}.ko built only with KUnit`);
       checkVermagic(dir, MAIN_KOS, kernel);
       const hello = path.join(dir, 'hello.ko');
       assert.equal(modinfo('description', hello), 'Example out-of-tree kernel module');
