@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +7,7 @@ import { describe, it } from 'node:test';
 import { result } from 'yeoman-test';
 import { LICENSES } from '../../generators/lib/licenses.js';
 import { HOSTILE_AUTHOR, HOSTILE_DESCRIPTION } from '../support/hostile.js';
+import { runCli } from '../support/cli.js';
 import { runApp } from '../support/run-app.js';
 
 const PROJECT_FILES = [
@@ -227,5 +229,37 @@ describe('yo kmod build-environment files', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kmod-ci-'));
     await assert.rejects(runApp({ yes: true, ci: 'gitlab' }, dir), /--ci: ci 'gitlab' is not allowed: use 'github' or 'none'/);
     assert.deepEqual(readdirSync(dir), []);
+  });
+});
+
+describe('make vmtest files', () => {
+  it('every module gets tests/<module>.sh; every script is valid sh; the Makefile and Kbuild know vmtest and KUnit', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmod-vmtest-'));
+    const runs = [
+      ['--yes', '--name', 'hello'],
+      ['chardev', '--yes', '--name', 'chr'],
+      ['platform', '--yes', '--name', 'plat'],
+      ['pci', '--yes', '--name', 'edu'],
+      ['pci', '--yes', '--name', 'mine', '--profile', 'none', '--vendor', '0x8086', '--device', '0x1234', '--features', 'none'],
+      ['i2c', '--yes', '--name', 'sens'],
+      ['netdev', '--yes', '--name', 'kn'],
+      ['usb', '--yes', '--name', 'ub'],
+    ];
+    for (const args of runs) assert.equal(runCli(dir, args).status, 0, args.join(' '));
+    const tests = readdirSync(path.join(dir, 'tests')).sort();
+    assert.deepEqual(tests, ['chr.sh', 'edu.sh', 'hello.sh', 'kn.sh', 'mine.sh', 'plat.sh', 'sens.sh', 'ub.sh']);
+    for (const f of ['scripts/vmtest.sh', ...tests.map((t) => `tests/${t}`)]) {
+      const r = spawnSync('sh', ['-n', path.join(dir, f)], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `${f}: ${r.stderr}`);
+    }
+    const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
+    assert.match(read('tests/edu.sh'), /^# vmtest-qemu: -device edu$/m, 'the edu profile asks QEMU for the device');
+    assert.doesNotMatch(read('tests/mine.sh'), /^# vmtest-qemu:/m, 'a device QEMU does not have is not asked for');
+    assert.match(read('tests/mine.sh'), /no PCI device 0x8086:0x1234 in this VM: only loading and unloading are tested/);
+    assert.match(read('tests/sens.sh'), /^# vmtest-intree: i2c-stub i2c-dev$/m);
+    assert.match(read('tests/ub.sh'), /^# vmtest-intree: dummy_hcd libcomposite usb_f_ss_lb$/m);
+    assert.match(read('Makefile'), /^vmtest: modules\n\tKERNELRELEASE='\$\(KERNELRELEASE\)' KDIR='\$\(KDIR\)' MODULES='\$\(MODULES\)' sh scripts\/vmtest\.sh$/m);
+    assert.match(read('Kbuild'), /^obj-\$\(if \$\(CONFIG_KUNIT\),m\) \+= sens_kunit\.o\nobj-\$\(if \$\(CONFIG_KUNIT\),m\) \+= kn_kunit\.o$/m);
+    assert.match(read('.gitignore'), /^\/\.vmtest\/$/m);
   });
 });
