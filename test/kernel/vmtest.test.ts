@@ -13,9 +13,10 @@
  * others TCG, as the rest of the suite.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { execAsync, limiter, type ExecResult } from './support/exec.js';
 import { withKernelEnv } from './support/gate.js';
@@ -26,14 +27,29 @@ import { I2C_KOS } from './support/i2c.js';
 import { NETDEV } from './support/netdev.js';
 import { PROJECTS } from './support/variants.js';
 
+const CANARY_SOURCE = fileURLToPath(new URL('../../../test/kernel/guest/canary/', import.meta.url));
+/** The canary module's bugs and what the debug kernel reports for each (see kernels.test.ts). */
+const CHECKERS: readonly { trigger: string; expect: RegExp }[] = [
+  { trigger: 'lockdep', expect: /WARNING: possible circular locking dependency detected/ },
+  { trigger: 'atomic', expect: /BUG: sleeping function called from invalid context/ },
+  { trigger: 'ubsan', expect: /UBSAN: shift-out-of-bounds/ },
+  { trigger: 'kasan', expect: /BUG: KASAN: slab-out-of-bounds/ },
+];
+
 /** make vmtest in `dir` for `kernel`; VMTEST_ACCEL=tcg unless `accel` says otherwise. */
-function vmtest(dir: string, kernel: Kernel, accel: string | undefined = 'tcg', extra: Record<string, string> = {}): Promise<ExecResult> {
+function vmtest(
+  dir: string,
+  kernel: Kernel,
+  accel: string | undefined = 'tcg',
+  extra: Record<string, string> = {},
+  makeVars: readonly string[] = [],
+): Promise<ExecResult> {
   const env: Record<string, string> = { ...(process.env as Record<string, string>), ...extra };
   if (accel) env.VMTEST_ACCEL = accel;
   else delete env.VMTEST_ACCEL;
   return execAsync(
     'make',
-    ['-C', dir, `-j${availableParallelism()}`, 'vmtest', `KDIR=${kernel.kdir}`, `KERNELRELEASE=${kernel.release}`, `VMLINUZ=${kernel.image}`],
+    ['-C', dir, `-j${availableParallelism()}`, 'vmtest', `KDIR=${kernel.kdir}`, `KERNELRELEASE=${kernel.release}`, `VMLINUZ=${kernel.image}`, ...makeVars],
     { env, timeoutMs: 900_000 },
   );
 }
@@ -119,6 +135,38 @@ withKernelEnv('make vmtest of generated projects', (env) => {
       it('a failing KUnit case fails the KUnit module, with the case', async () => {
         const out = (await result).stdout;
         assert.match(out, /^FAIL canary_kunit \(KUnit\): 4 passed, 1 failed\n {4}\s*not ok 1 -? ?canary_reg_to_mdeg_known$/m, out);
+      });
+    });
+  }
+
+  // The debug kernel's checkers through the user's tool: the suite's canary module, one bug per test.
+  const debug = env.debugKernels[0];
+  if (debug) {
+    describe(`make vmtest fails on what the debug kernel's checkers report (${debug.label})`, () => {
+      const dir = generate(['--name', 'hello']);
+      cpSync(path.join(CANARY_SOURCE, 'kmod_canary.c'), path.join(dir, 'kmod_canary.c'));
+      appendFileSync(path.join(dir, 'Kbuild'), 'obj-m += kmod_canary.o\n');
+      for (const c of CHECKERS) {
+        writeFileSync(path.join(dir, 'tests', `${c.trigger}.sh`), `check "loads" load kmod_canary trigger=${c.trigger}\ncheck "unloads" rmmod kmod_canary\n`);
+      }
+      // lockdep first: a KASAN report turns lockdep off for the rest of the boot.
+      const result = run(() =>
+        vmtest(dir, debug, 'tcg', { VMTEST_TESTS: [...CHECKERS.map((c) => c.trigger), 'hello'].join(' '), VMTEST_MEM: '1024' }, [
+          // The Makefile's module list, with the canary (a command-line variable overrides it).
+          'MODULES=hello kmod_canary',
+        ]),
+      );
+      result.catch(() => undefined);
+      for (const c of CHECKERS) {
+        it(`${c.trigger}: the test fails with the report (${c.expect.source})`, async () => {
+          const r = await result;
+          assert.notEqual(r.status, 0, r.stdout);
+          const report = new RegExp(`^FAIL ${c.trigger}: the kernel reported trouble:\\n(.*\\n)*?.*${c.expect.source}`, 'm');
+          assert.match(r.stdout, report, r.stdout);
+        });
+      }
+      it('a clean module passes on the same boot', async () => {
+        assert.match((await result).stdout, /^PASS hello$/m);
       });
     });
   }
