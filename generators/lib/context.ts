@@ -33,7 +33,7 @@ export interface TemplateContext {
   kos: readonly string[];
   /** KUnit test modules (<module>_kunit), built only for kernels with CONFIG_KUNIT; not installed. */
   kunitKos: readonly string[];
-  /** Headers of the modules' own (chardev ioctl, i2c temperature format), in module order. */
+  /** Headers of the modules' own (chardev ioctl, i2c temperature format, netdev echo reply), in module order. */
   headers: readonly string[];
   /** User-space test programs "make tools" builds (tools/<module>_test), in module order. */
   tools: readonly string[];
