@@ -113,11 +113,11 @@ step intx_load insmod ${M}/${PCI}.ko msi=0
 step intx_interrupts sh -c 'grep " ${PCI}$" /proc/interrupts'
 step intx_raise sh -c 'b=$(cat $EDU/irq_count); echo 0x2 >$EDU/raise_irq || exit 1; a=$(cat $EDU/irq_count); echo $((a - b))'
 step intx_selftest ${M}/${PCI}_test roundtrip /dev/${PCI}0
-step hold_start sh -c '${M}/${PCI}_test hold /dev/${PCI}0 2 >/tmp/pci.hold 2>&1 & echo $! >/tmp/pci.pid; sleep 1; cat /tmp/pci.hold'
+step hold_start sh -c '${M}/${PCI}_test hold /dev/${PCI}0 60 >/tmp/pci.hold 2>&1 & echo $! >/tmp/pci.pid; sleep 1; cat /tmp/pci.hold'
 step unload_busy rmmod ${PCI}
 step unbind_busy sh -c 'echo $BDF >/sys/bus/pci/drivers/${PCI}/unbind'
 step node_gone test -e /dev/${PCI}0
-step hold_end sh -c 'while kill -0 $(cat /tmp/pci.pid) 2>/dev/null; do sleep 1; done; cat /tmp/pci.hold'
+step hold_end sh -c 'kill -USR1 $(cat /tmp/pci.pid); while kill -0 $(cat /tmp/pci.pid) 2>/dev/null; do usleep 100000; done; cat /tmp/pci.hold'
 step bind sh -c 'echo $BDF >/sys/bus/pci/drivers/${PCI}/bind && readlink $EDU/driver'
 step rebound_selftest ${M}/${PCI}_test roundtrip /dev/${PCI}0
 step bindcycle ${STRESS} bindcycle /sys/bus/pci/drivers/${PCI} $BDF ${cycles} $EDU/ident

@@ -31,9 +31,13 @@ const NODE = `/dev/${USB}0`;
  * frees the old function and allocates a new one.
  */
 const REPLUG = `sh -c 'rm ${G}/configs/c.1/Loopback.0 && ln -s ${G}/functions/Loopback.0 ${G}/configs/c.1/ && ls /sys/class/udc >${G}/UDC'`;
-/** The test program holds the node open for 3 s, then writes once and says what it got. */
-const HOLD_START = `sh -c '${M}/${USB}_test hold ${NODE} 3 >/tmp/usb.hold 2>&1 & echo $! >/tmp/usb.pid; sleep 1; cat /tmp/usb.hold'`;
-const HOLD_END = `sh -c 'while kill -0 $(cat /tmp/usb.pid) 2>/dev/null; do usleep 100000; done; cat /tmp/usb.hold'`;
+/**
+ * The test program holds the node open until SIGUSR1 (sent once the device
+ * is gone; at most 60 s), then writes once and says what it got. A fixed
+ * hold raced the steps between on a loaded debug kernel.
+ */
+const HOLD_START = `sh -c '${M}/${USB}_test hold ${NODE} 60 >/tmp/usb.hold 2>&1 & echo $! >/tmp/usb.pid; sleep 1; cat /tmp/usb.hold'`;
+const HOLD_END = `sh -c 'kill -USR1 $(cat /tmp/usb.pid); while kill -0 $(cat /tmp/usb.pid) 2>/dev/null; do usleep 100000; done; cat /tmp/usb.hold'`;
 
 /**
  * Steps `p_*`: a program holds the node open while `off` disconnects the
