@@ -7,6 +7,7 @@ import { cComment, cCommentLines, cString, hashComment, makeRecipeArg, markdownT
 import { cCall, cDefine } from './cformat.js';
 import { uapiSpdx } from './licenses.js';
 import { builtModules, kunitModules, licenseOf, moduleHeaders, toolPrograms, type ModuleEntry, type ProjectAnswers } from './project.js';
+import { KERNEL_TROUBLE } from './trouble.js';
 import { upperIdent } from './naming.js';
 
 export interface TemplateContext {
@@ -37,6 +38,8 @@ export interface TemplateContext {
   headers: readonly string[];
   /** User-space test programs "make tools" builds (tools/<module>_test), in module order. */
   tools: readonly string[];
+  /** The kernel-log pattern of trouble (Oops, BUG, WARNING, ...) make vmtest fails on, in POSIX ERE. */
+  kernelTrouble: string;
   /** The module this template is rendered for (module templates only; else the first module). */
   module: ModuleEntry;
   /** Escaping helpers, one per target language. */
@@ -69,6 +72,7 @@ export function templateContext(
     kunitKos: modules.flatMap(kunitModules),
     headers: modules.flatMap(moduleHeaders),
     tools: modules.flatMap(toolPrograms),
+    kernelTrouble: KERNEL_TROUBLE,
     module,
     c: { string: cString, comment: cComment, commentLines: cCommentLines, define: cDefine, call: cCall },
     sh: { quote: shellQuote, dquote: shellDoubleQuote, comment: hashComment },

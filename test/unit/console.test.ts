@@ -4,7 +4,9 @@
  * in the middle of ours, and when the guest stopped early.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
+import { KERNEL_TROUBLE } from '../../generators/lib/trouble.js';
 import { kernelTrouble, kmemleakLeaks, parseConsole } from '../kernel/support/qemu.js';
 
 const CONSOLE = `SeaBIOS junk\x1b[2J
@@ -82,5 +84,22 @@ describe('kernelTrouble', () => {
     ].join('\n');
     assert.equal(kernelTrouble(log).length, 7);
     assert.deepEqual(kernelTrouble('[ 1.0] plat plat: removed\n[ 2.0] chr_misc: misc device, minor 63'), []);
+    assert.deepEqual(kernelTrouble('[ 1.0] Oops: 0002 [#1] SMP\n[ 2.0] mydrv: DEBUG: state 3\n[ 3.0] NOOPS: fine'), ['[ 1.0] Oops: 0002 [#1] SMP']);
+  });
+
+  it('the generated make vmtest matches the same lines with the same pattern in awk', () => {
+    const lines = [
+      '[ 1.0] hello: hello, world (1/1)',
+      '[ 2.0] BUG: KASAN: slab-out-of-bounds in canary_init+0xa5/0x1000 [kmod_canary]',
+      '[ 3.0] WARNING: possible circular locking dependency detected',
+      '[ 4.0] Oops: 0002 [#1] SMP',
+      '[ 5.0] mydrv: DEBUG: state 3',
+      '[ 6.0] INFO: task insmod:37 blocked for more than 20 seconds.',
+      '[ 7.0] Call Trace:',
+    ];
+    assert.doesNotMatch(KERNEL_TROUBLE, /['/]/, 'fits in a single-quoted awk program');
+    const awk = spawnSync('awk', [`/${KERNEL_TROUBLE}/`], { input: lines.join('\n'), encoding: 'utf8' });
+    assert.equal(awk.status, 0, awk.stderr);
+    assert.deepEqual(awk.stdout.trim().split('\n'), kernelTrouble(lines.join('\n')));
   });
 });

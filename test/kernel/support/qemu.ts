@@ -12,6 +12,7 @@
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { KERNEL_TROUBLE } from '../../../generators/lib/trouble.js';
 import { execAsync, execOk } from './exec.js';
 
 export interface Step {
@@ -252,17 +253,11 @@ export function parseConsole(log: string): BootResult {
   };
 }
 
-/**
- * Signs of a kernel in trouble: Oops, BUG (KASAN reports are "BUG: KASAN"),
- * WARNING (lockdep's reports are warnings), UBSAN, debugobjects, list
- * corruption, hung or locked-up tasks, panics.
- */
+const TROUBLE = new RegExp(KERNEL_TROUBLE);
+
+/** Signs of a kernel in trouble (the pattern the generated make vmtest uses too). */
 export function kernelTrouble(text: string): string[] {
-  return text
-    .split('\n')
-    .filter((l) =>
-      /\bOops\b|\bBUG:|WARNING:|Call Trace|Kernel panic|general protection|UBSAN:|ODEBUG:|list_(add|del) corruption|blocked for more than|soft lockup|hard LOCKUP|DEBUG_LOCKS_WARN_ON|possible (recursive|circular) locking/.test(l),
-    );
+  return text.split('\n').filter((l) => TROUBLE.test(l));
 }
 
 /** The step of that name; fails with the scenario's log when it did not run. */
