@@ -9,7 +9,7 @@
  * trouble is attributed to the scenario that caused it. On a kernel with
  * kmemleak, the boot ends with a scan after every module is gone.
  */
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { KERNEL_TROUBLE } from '../../../generators/lib/trouble.js';
@@ -134,6 +134,15 @@ sleep 2
 reboot -f
 `;
 
+/**
+ * The kernel command line's start. no_console_suspend: a suspend test (the
+ * platform scenario's pm_test cycle) would otherwise shut the console's UART
+ * down and throw away what its FIFO still held when the host had not drained
+ * it within 30 ms ("ttyS0: Unable to drain transmitter"; a CI run lost 12
+ * characters of a step's output that way).
+ */
+const CONSOLE_APPEND = 'console=ttyS0 no_console_suspend panic=-1 loglevel=4';
+
 function scenarioBlock(s: Scenario): string {
   return `
 echo "KMOD-SCENARIO-BEGIN ${s.id}"
@@ -169,6 +178,8 @@ export async function bootScenarios(options: BootOptions): Promise<BootResult> {
   const initrd = path.join(work, 'initrd.gz');
   execOk('sh', ['-c', 'cd "$1" && find . | cpio -o -H newc --quiet | gzip -1 >"$2"', 'sh', root, initrd]);
   const timeoutMs = options.timeoutMs ?? 600_000;
+  const rawConsole = path.join(work, 'console.raw');
+  if (rawConsole.includes(',')) throw new Error(`QEMU cannot take a console path with a comma: ${rawConsole} (set TMPDIR)`);
   const start = Date.now();
   const qemu = await execAsync(
     'timeout',
@@ -177,12 +188,14 @@ export async function bootScenarios(options: BootOptions): Promise<BootResult> {
       'qemu-system-x86_64', '-accel', 'tcg', '-m', String(options.memoryMb ?? 512), '-smp', '1',
       ...(options.machine?.args ?? []),
       '-kernel', options.image, '-initrd', initrd,
-      '-append', ['console=ttyS0 panic=-1 loglevel=4', options.machine?.append].filter(Boolean).join(' '),
-      '-nographic', '-no-reboot', '-monitor', 'none', '-serial', 'stdio', '-display', 'none',
+      '-append', [CONSOLE_APPEND, options.machine?.append].filter(Boolean).join(' '),
+      // The console goes to a file, not a pipe to this process: QEMU never
+      // waits on a reader that is busy elsewhere, so the UART keeps draining.
+      '-nographic', '-no-reboot', '-monitor', 'none', '-serial', `file:${rawConsole}`, '-display', 'none',
     ],
     { timeoutMs: timeoutMs + 10_000 },
   );
-  const console = qemu.stdout.replace(/\r/g, '');
+  const console = (existsSync(rawConsole) ? readFileSync(rawConsole, 'utf8') : '').replace(/\r/g, '');
   const logFile = path.join(work, 'console.log');
   writeFileSync(logFile, `${console}\n--- qemu stderr (exit ${qemu.status})\n${qemu.stderr}`);
   return { ...parseConsole(console), seconds: Math.round((Date.now() - start) / 1000), logFile };

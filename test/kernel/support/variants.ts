@@ -563,6 +563,12 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
 export function checkScenario(spec: ScenarioSpec, r: ScenarioResult | undefined, bootLog: string, load: Load): void {
   assert.ok(r, `scenario ${spec.id} never started; console:\n${bootLog.slice(-8000)}`);
   assert.ok(r.finished, `scenario ${spec.id} did not finish (kernel died or hung in it); its console:\n${r.log}`);
-  spec.check(r, load);
+  try {
+    spec.check(r, load);
+  } catch (err) {
+    // An assertion names what it expected; the scenario's console shows what the guest printed.
+    if (err instanceof Error) err.message += `\nscenario ${spec.id} console:\n${r.log.length > 20000 ? `[...]${r.log.slice(-20000)}` : r.log}`;
+    throw err;
+  }
   assert.deepEqual(kernelTrouble(r.log + r.dmesg), [], `kernel trouble in ${spec.id}:\n${r.dmesg}`);
 }
