@@ -17,7 +17,7 @@ export INITRD=No
 
 apt-get update -q
 packages=(
-  build-essential make gcc perl kmod xz-utils gzip cpio git
+  build-essential make gcc perl kmod xz-utils zstd gzip cpio git
   linux-headers-amd64 linux-image-amd64
   linux-headers-6.12-amd64 linux-image-6.12-amd64
   linux-source-6.12

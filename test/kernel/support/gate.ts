@@ -21,6 +21,8 @@ const TOOLS: [string, string][] = [
   ['qemu-system-x86_64', 'qemu-system-x86'],
   ['cpio', 'cpio'],
   ['gzip', 'gzip'],
+  ['xz', 'xz-utils'],
+  ['zstd', 'zstd'],
   ['dtc', 'device-tree-compiler'],
   ['openssl', 'openssl'],
   ['fdtget', 'device-tree-compiler'],
