@@ -164,10 +164,6 @@ const FACTORIALS: readonly [number, number][] = [
 export const pciScenario: ScenarioSpec = {
   id: 'pci',
   variant: 'pci (edu)',
-  // Measured: every pci_enable_device() evaluates the pc machine's ACPI _PRT method, which under
-  // KASAN and TCG runs into ACPICA's 30 s loop timeout (AE_AML_LOOP_TIMEOUT): no INTx routing,
-  // so the INTx steps fail, and each probe costs ~40 s.
-  notOnDebug: 'ACPI _PRT evaluation exceeds the AML loop timeout on the debug kernel under TCG',
   title: 'pci: edu registers, factorial unit, MSI and INTx interrupts, DMA round trips, PM, unbind while open, every variant',
   script: (_seed, load) => `${sharedScript(load)}
 step regs_load insmod ${M}/${PCI}.ko

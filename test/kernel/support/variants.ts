@@ -175,8 +175,6 @@ export interface ScenarioSpec {
   machine?: Machine;
   /** Which variant of the matrix table it proves. */
   variant: string;
-  /** Why it cannot run on the debug kernel, when it cannot (it then runs on every other boot). */
-  notOnDebug?: string;
   /** Modules of the kernel itself it loads with `intree` (support/intree.ts), e.g. i2c-stub. */
   inTree?: readonly string[];
   title: string;
