@@ -113,7 +113,8 @@ step intx_load insmod ${M}/${PCI}.ko msi=0
 step intx_interrupts sh -c 'grep " ${PCI}$" /proc/interrupts'
 step intx_raise sh -c 'b=$(cat $EDU/irq_count); echo 0x2 >$EDU/raise_irq || exit 1; a=$(cat $EDU/irq_count); echo $((a - b))'
 step intx_selftest ${M}/${PCI}_test roundtrip /dev/${PCI}0
-step hold_start sh -c '${M}/${PCI}_test hold /dev/${PCI}0 60 >/tmp/pci.hold 2>&1 & echo $! >/tmp/pci.pid; sleep 1; cat /tmp/pci.hold'
+step hold_start sh -c '${M}/${PCI}_test hold /dev/${PCI}0 60 >/tmp/pci.hold 2>&1 & echo $! >/tmp/pci.pid'
+step hold_ready waitgrep holding /tmp/pci.hold
 step unload_busy rmmod ${PCI}
 step unbind_busy sh -c 'echo $BDF >/sys/bus/pci/drivers/${PCI}/unbind'
 step node_gone test -e /dev/${PCI}0
@@ -136,7 +137,7 @@ function checkShared(r: ScenarioResult, msi: RegExp, intx: RegExp): void {
   assert.match(out('intx_interrupts'), intx, 'msi=0: an INTx line');
   assert.deepEqual(s('intx_raise').out, ['1'], 'the INTx interrupt reached the handler once');
   assert.match(out('intx_selftest'), /^RESULT PASS \(0 failed\)$/m, out('intx_selftest'));
-  assert.match(out('hold_start'), /holding \/dev\/pci_edu0 open/);
+  assert.match(out('hold_ready'), /holding \/dev\/pci_edu0 open/);
   assert.notEqual(s('unload_busy').rc, 0, 'rmmod refused while /dev/pci_edu0 is open');
   assert.equal(s('unbind_busy').rc, 0, `unbind with the node open: ${out('unbind_busy')}`);
   assert.notEqual(s('node_gone').rc, 0, '/dev/pci_edu0 gone after the unbind');

@@ -108,6 +108,17 @@ intree() {
   done
   insmod /modules/intree/$m.ko "$@"
 }
+# waitgrep TEXT FILE: up to 30 s for a line with TEXT in FILE (a program
+# started in the background says it is ready there); prints that line.
+waitgrep() {
+  for i in $(seq 300); do
+    grep "$1" "$2" 2>/dev/null && return 0
+    usleep 100000
+  done
+  echo "waitgrep: no '$1' in $2 after 30 s"
+  cat "$2" 2>/dev/null
+  return 1
+}
 leaks=/sys/kernel/debug/kmemleak
 [ -e $leaks ] && echo clear >$leaks
 echo

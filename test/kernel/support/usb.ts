@@ -36,7 +36,7 @@ const REPLUG = `sh -c 'rm ${G}/configs/c.1/Loopback.0 && ln -s ${G}/functions/Lo
  * is gone; at most 60 s), then writes once and says what it got. A fixed
  * hold raced the steps between on a loaded debug kernel.
  */
-const HOLD_START = `sh -c '${M}/${USB}_test hold ${NODE} 60 >/tmp/usb.hold 2>&1 & echo $! >/tmp/usb.pid; sleep 1; cat /tmp/usb.hold'`;
+const HOLD_START = `sh -c '${M}/${USB}_test hold ${NODE} 60 >/tmp/usb.hold 2>&1 & echo $! >/tmp/usb.pid'`;
 const HOLD_END = `sh -c 'kill -USR1 $(cat /tmp/usb.pid); while kill -0 $(cat /tmp/usb.pid) 2>/dev/null; do usleep 100000; done; cat /tmp/usb.hold'`;
 
 /**
@@ -46,6 +46,7 @@ const HOLD_END = `sh -c 'kill -USR1 $(cat /tmp/usb.pid); while kill -0 $(cat /tm
  */
 function whileOpen(p: string, during: string, off: string, on: string): string {
   return `step ${p}_hold ${HOLD_START}
+step ${p}_held waitgrep holding /tmp/usb.hold
 ${during}
 step ${p}_off ${off}
 step ${p}_gone waitfor ${NODE} absent
@@ -58,7 +59,7 @@ step ${p}_roundtrip ${M}/${USB}_test roundtrip ${NODE}`;
 function checkWhileOpen(r: ScenarioResult, p: string, what: string): void {
   const s = (name: string) => stepOf(r, `${p}_${name}`);
   const out = (name: string) => s(name).out.join('\n');
-  assert.match(out('hold'), new RegExp(`holding ${NODE} open`));
+  assert.match(out('held'), new RegExp(`holding ${NODE} open`));
   for (const name of ['off', 'gone', 'on', 'node']) assert.equal(s(name).rc, 0, `${p}_${name}: ${out(name)}`);
   assert.match(out('hold_end'), /^write after hold: No such device$/m, `${what} while open: the open file gets ENODEV`);
   assert.match(out('roundtrip'), /^RESULT PASS /m, out('roundtrip'));

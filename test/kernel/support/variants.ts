@@ -252,10 +252,11 @@ step ${name}_node_numbers stat -c '%t:%T %F' ${node}
 step ${name}_proc_devices sh -c 'grep " ${name}$" /proc/devices || true'
 step ${name}_selftest ${M}/${name}_test selftest ${node}
 step ${name}_info ${M}/${name}_test info ${node}
-step ${name}_hold_start sh -c '${M}/${name}_test hold ${node} 120 >/tmp/${name}.hold 2>&1 & echo $! >/tmp/${name}.pid; sleep 1; cat /tmp/${name}.hold'
+step ${name}_hold_start sh -c '${M}/${name}_test hold ${node} 120 >/tmp/${name}.hold 2>&1 & echo $! >/tmp/${name}.pid'
+step ${name}_held waitgrep holding /tmp/${name}.hold
 step ${name}_unload_busy rmmod ${name}
 step ${name}_loaded_while_busy test -e /sys/module/${name}
-step ${name}_hold_stop sh -c 'kill $(cat /tmp/${name}.pid); sleep 1'
+step ${name}_hold_stop sh -c 'p=$(cat /tmp/${name}.pid); kill $p; for i in $(seq 300); do kill -0 $p 2>/dev/null || exit 0; usleep 100000; done; exit 1'
 step ${name}_unload rmmod ${name}
 step ${name}_gone sh -c 'test -e ${node} || test -e /sys/module/${name}'
 `;
@@ -278,9 +279,10 @@ function checkDevice(r: ScenarioResult, name: string, size: number, expectMajor?
   for (const check of SELFTEST_CHECKS) assert.match(lines, new RegExp(`^PASS ${check}$`, 'm'), `${check}\n${lines}`);
   assert.match(lines, /^RESULT PASS \(0 failed\)$/m);
   assert.match(s('info').out.join('\n'), new RegExp(`^size ${size}$`, 'm'));
-  assert.match(s('hold_start').out.join('\n'), /holding .* open/);
+  assert.match(s('held').out.join('\n'), /holding .* open/);
   assert.notEqual(s('unload_busy').rc, 0, 'rmmod refused while the device is open');
   assert.equal(s('loaded_while_busy').rc, 0, 'module still loaded after the refused rmmod');
+  assert.equal(s('hold_stop').rc, 0, 'the holder ended');
   assert.equal(s('unload').rc, 0, `rmmod after close: ${s('unload').out.join('\n')}`);
   assert.notEqual(s('gone').rc, 0, 'node and module gone after rmmod');
 }
