@@ -137,7 +137,7 @@ const PCI_FEATURE_NAMES = PCI_FEATURES.map((f) => f.value);
 /** QEMU's edu device: IDs and the DMA address width it decodes (dma_mask, 28 bits by default). */
 export const EDU = { vendor: '0x1234', device: '0x11e8', dmaBits: '28' } as const;
 
-function validatePciFeatures(value: string): Validation {
+export function validatePciFeatures(value: string): Validation {
   const subset = validateSubset(value, 'feature', PCI_FEATURE_NAMES);
   if (subset !== true) return subset;
   const has = new Set(value.split(',').map((s) => s.trim()));
@@ -147,6 +147,10 @@ function validatePciFeatures(value: string): Validation {
   }
   return true;
 }
+
+/** Whether the answers name edu's vendor and device IDs (in any hex spelling). */
+const isEdu = (a: Record<string, string | undefined>): boolean =>
+  Number.parseInt(a.vendor ?? EDU.vendor, 16) === Number(EDU.vendor) && Number.parseInt(a.device ?? EDU.device, 16) === Number(EDU.device);
 
 const pciIdQuestion = (name: 'vendor' | 'device', what: string): Question => ({
   name,
@@ -208,8 +212,9 @@ export const PCI_QUESTIONS: readonly Question[] = [
     name: 'dmaBits',
     option: 'dma-bits',
     message: 'DMA address bits the device decodes',
-    description: `DMA mask width in bits, 24-64 (default: 64, with a 32-bit fallback; ${EDU.dmaBits} for edu)`,
-    default: (_ctx, answers) => (answers.profile === 'none' ? '64' : EDU.dmaBits),
+    description: `DMA mask width in bits, 24-64 (default: 64, with a 32-bit fallback; ${EDU.dmaBits} for edu's IDs or profile)`,
+    // edu ignores address bits above its 28: a wider mask there would let it write elsewhere.
+    default: (_ctx, answers) => (answers.profile === 'none' && !isEdu(answers) ? '64' : EDU.dmaBits),
     validate: (v) => validateIntRange(v, 'DMA bits', 24, 64, 64),
     when: (a) => (a.features ?? '').split(',').includes('dma'),
     notApplicable: '--dma-bits needs the dma feature',

@@ -7,6 +7,7 @@ import { result } from 'yeoman-test';
 import { PCI_FEATURES } from '../../generators/pci/index.js';
 import { runCli } from '../support/cli.js';
 import { runApp, runPci } from '../support/run-app.js';
+import { subsets } from '../support/subsets.js';
 
 const FEATURES = PCI_FEATURES.map((f) => f.value);
 
@@ -19,10 +20,6 @@ const MARKERS: Record<string, RegExp[]> = {
   pm: [/static DEFINE_SIMPLE_DEV_PM_OPS\(pd_pm_ops, pd_suspend, pd_resume\);/, /\.driver\.pm = pm_sleep_ptr\(&pd_pm_ops\),/],
   chardev: [/misc_register\(&priv->misc\)/, /fixed_size_llseek\(/, /kref_get\(/, /static DEFINE_IDA\(pd_ida\);/],
 };
-
-function subsets<T>(items: readonly T[]): T[][] {
-  return items.reduce<T[][]>((acc, item) => [...acc, ...acc.map((s) => [...s, item])], [[]]);
-}
 
 /** The combinations the generator accepts: msi needs irq, chardev needs dma. */
 const VALID = subsets(FEATURES).filter((s) => (!s.includes('msi') || s.includes('irq')) && (!s.includes('chardev') || s.includes('dma')));
@@ -89,6 +86,14 @@ describe('yo kmod:pci: IDs, profile and DMA width', () => {
     assert.equal(settings?.vendor, '0x0abc');
     assert.equal(settings?.class, '0x0c0330');
     assert.equal(settings?.dmaBits, '64');
+  });
+
+  it("--profile none on edu's IDs (the default) keeps edu's 28 DMA bits: edu drops higher address bits", async () => {
+    await runPci({ yes: true, name: 'skel', profile: 'none', vendor: '0x1234', device: '0x11E8' });
+    const c = readFileSync(path.join(result.cwd, 'skel.c'), 'utf8');
+    assert.match(c, /Device-specific: the registers/);
+    assert.match(c, /DMA_BIT_MASK\(28\)/);
+    assert.doesNotMatch(c, /DMA_BIT_MASK\(64\)/);
   });
 
   it('the PCI part of kmod_compat.h appears when a project gets its first PCI driver', async () => {

@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { result } from 'yeoman-test';
 import { PLATFORM_FEATURES, normalizeFeatures } from '../../generators/platform/index.js';
 import { runApp, runPlatform } from '../support/run-app.js';
+import { subsets } from '../support/subsets.js';
 
 const FEATURES = PLATFORM_FEATURES.map((f) => f.value);
 
@@ -24,10 +25,6 @@ const MARKERS: Record<string, { driver: RegExp[]; testdev: RegExp[]; dtso: RegEx
   sysfs: { driver: [/static DEVICE_ATTR_RW\(value\);/, /\.dev_groups = /, /sysfs_emit/], testdev: [], dtso: [] },
   pm: { driver: [/DEFINE_SIMPLE_DEV_PM_OPS\(/, /\.pm = pm_sleep_ptr\(/], testdev: [], dtso: [] },
 };
-
-function subsets<T>(items: readonly T[]): T[][] {
-  return items.reduce<T[][]>((acc, item) => [...acc, ...acc.map((s) => [...s, item])], [[]]);
-}
 
 describe('yo kmod:platform: every combination of optional parts', () => {
   for (const chosen of subsets(FEATURES)) {

@@ -269,7 +269,8 @@ static int chardev_model(const char *dev, long size, unsigned int magic, unsigne
 				fail("op %ld open %s%s: %s", op, mode_name(mode), trunc ? "+trunc" : "", strerror(errno));
 				break;
 			}
-			if (mode == O_WRONLY && trunc)
+			/* As for a file: O_TRUNC empties it when the open may write. */
+			if (mode != O_RDONLY && trunc)
 				model_clear(&m);
 			note("op %ld open %s%s -> fd %d", op, mode_name(mode), trunc ? "+trunc" : "", fd);
 			m.fds[m.nfds++] = (struct model_fd){ .fd = fd, .mode = mode, .pos = 0 };
