@@ -435,7 +435,7 @@ const templatesArb = fc.oneof(fc.constantFrom('.', '..', '/tmp', '/nonexistent',
 /*
  * Half of the runs draw only allowed values (they may still be refused for a
  * combination): with several options, a sample of free draws alone can come
- * out all refused (a CI run had 40 of 40), and then nothing is re-run.
+ * out all refused (a dry run had 40 of 40), and then nothing is re-run.
  */
 const generatorRun = fc.tuple(fc.constantFrom(...GENERATORS), fc.boolean()).chain(([g, allowedOnly]) =>
   fc
