@@ -25,6 +25,7 @@ import { copyProject, generate } from './support/kbuild.js';
 import type { Kernel } from './support/kernels.js';
 import { track } from './support/matrix.js';
 import { I2C_KOS } from './support/i2c.js';
+import { unpacker } from './support/intree.js';
 import { NETDEV } from './support/netdev.js';
 import { PROJECTS } from './support/variants.js';
 
@@ -60,8 +61,8 @@ const PACKINGS = ['.zst', '.gz', '', '.xz'] as const;
 
 /** A module file's contents, unpacked. */
 function unpacked(file: string): Buffer {
-  const tool = file.endsWith('.xz') ? ['xz', '-dc'] : file.endsWith('.zst') ? ['zstd', '-qdc'] : file.endsWith('.gz') ? ['gzip', '-dc'] : undefined;
-  return tool ? execFileSync(tool[0] as string, [...tool.slice(1), file], { maxBuffer: 1 << 28 }) : readFileSync(file);
+  const tool = unpacker(file);
+  return tool ? execFileSync(tool[0], [tool[1], file], { maxBuffer: 1 << 28 }) : readFileSync(file);
 }
 
 /**

@@ -57,14 +57,22 @@ function moduleTree(kernel: Kernel): ModuleTree {
   return { root, modular, builtin };
 }
 
+/** The command that writes a packed module file to stdout, by its name (.ko.xz, .ko.zst, .ko.gz), or none for a plain .ko. */
+export function unpacker(file: string): [string, string] | undefined {
+  if (file.endsWith('.xz')) return ['xz', '-dc'];
+  if (file.endsWith('.zst')) return ['zstd', '-qdc'];
+  if (file.endsWith('.gz')) return ['gzip', '-dc'];
+  return undefined;
+}
+
 /** A module as a plain .ko on the host (decompressed into `work` when it is not). */
 function plainKo(tree: ModuleTree, rel: string, work: string): string {
   const file = path.join(tree.root, rel);
   if (!existsSync(file)) throw new Error(`${file}: listed by the kernel's module list but missing`);
-  if (rel.endsWith('.ko')) return file;
+  const tool = unpacker(rel);
+  if (!tool) return file;
   const out = path.join(work, `${baseName(rel)}.ko`);
-  const tool = rel.endsWith('.xz') ? 'xz' : rel.endsWith('.zst') ? 'zstd' : 'gzip';
-  execOk('sh', ['-c', '"$1" -dc "$2" >"$3"', 'sh', tool, file, out]);
+  execOk('sh', ['-c', '"$1" "$2" "$3" >"$4"', 'sh', ...tool, file, out]);
   return out;
 }
 
