@@ -17,6 +17,23 @@ function tmp(): string {
   return mkdtempSync(path.join(tmpdir(), 'kmod-chr-'));
 }
 
+describe("yo kmod:chardev: the test program's concurrency checks can see a missing lock", () => {
+  it('two_processes writes and reads the whole buffer from both; stalled_writer stalls a write with userfaultfd', async () => {
+    await runChardev({ yes: true, name: 'cd' });
+    const t = readFileSync(path.join(result.cwd, 'tools/cd_test.c'), 'utf8');
+    const two = t.slice(t.indexOf('static void two_processes('), t.indexOf('static int stopped_or_sleeping('));
+    assert.doesNotMatch(two, /half/, 'no disjoint halves: the writers overlap');
+    assert.match(two, /pwrite\(cfd, buf, size, 0\)/);
+    assert.match(two, /pread\(cfd, back, size, 0\) != \(ssize_t\)size \|\| !one_writer\(back, size\)/);
+    const stalled = t.slice(t.indexOf('static void stalled_writer('), t.indexOf('static int selftest('));
+    assert.match(stalled, /syscall\(__NR_userfaultfd, O_CLOEXEC\)/);
+    assert.match(stalled, /UFFDIO_REGISTER_MODE_MISSING/);
+    assert.match(stalled, /while \(!stopped_or_sleeping\(second\)\)/, 'the page comes only once the second writer is done or waits');
+    assert.match(stalled, /one_writer\(back, size\)/);
+    assert.match(t, /\ttwo_processes\(path, size\);\n\tstalled_writer\(path, size\);/);
+  });
+});
+
 describe('yo kmod:chardev in an empty directory', () => {
   it('creates the whole project around a classic char device', async () => {
     await runChardev({ yes: true, author: 'A <a@b.c>' });

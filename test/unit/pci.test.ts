@@ -108,6 +108,58 @@ describe('yo kmod:pci: IDs, profile and DMA width', () => {
   });
 });
 
+describe('yo kmod:pci: review of #20', () => {
+  it('the interrupt handler takes an all-ones status (no device answered) for not its own', async () => {
+    await runPci({ yes: true, name: 'pd' });
+    const c = readFileSync(path.join(result.cwd, 'pd.c'), 'utf8');
+    const handler = c.slice(c.indexOf('static irqreturn_t pd_irq('), c.indexOf('return IRQ_HANDLED;'));
+    assert.match(handler, /causes = readl\(priv->regs \+ PD_REG_IRQ_STATUS\);\n(\t( \*|\/\*).*\n)+\tif \(!causes \|\| causes == U32_MAX\)\n\t\treturn IRQ_NONE;\n\twritel\(causes, /);
+  });
+
+  it('the interrupt is named after the device; PM and the interrupt type are debug messages', async () => {
+    await runPci({ yes: true, name: 'pd' });
+    const c = readFileSync(path.join(result.cwd, 'pd.c'), 'utf8');
+    assert.match(c, /name = devm_kasprintf\(&pdev->dev, GFP_KERNEL, "%s:%s", KBUILD_MODNAME, pci_name\(pdev\)\);\n\tif \(!name\)\n\t\treturn -ENOMEM;/);
+    assert.match(c, /ret = devm_request_irq\(&pdev->dev, pci_irq_vector\(pdev, 0\), pd_irq, IRQF_SHARED, name,\s+priv\);/);
+    assert.doesNotMatch(c, /IRQF_SHARED, KBUILD_MODNAME/);
+    assert.match(c, /dev_dbg\(dev, "suspend\\n"\);/);
+    assert.match(c, /dev_dbg\(dev, "resume\\n"\);/);
+    assert.match(c, /dev_dbg\(&pdev->dev, "%s interrupt %d\\n",/);
+    assert.doesNotMatch(c, /dev_info\(dev, "(suspend|resume)/);
+  });
+
+  it("make vmtest's test runs the selftest, holds the node across an unbind, and finds the interrupt by device", async () => {
+    await runPci({ yes: true, name: 'pd' });
+    const t = readFileSync(path.join(result.cwd, 'tests/pd.sh'), 'utf8');
+    assert.match(t, /\.\/tools\/pd_test selftest \/dev\/pd0$/m);
+    assert.match(t, /\.\/tools\/pd_test hold \/dev\/pd0 60 /);
+    const hold = t.indexOf('pd_test hold');
+    const unbind = t.indexOf('check "unbind while it is open"');
+    const enodev = t.indexOf('check "the open file gets ENODEV"');
+    assert.ok(hold > 0 && unbind > hold && enodev > unbind, 'hold, then unbind, then ENODEV');
+    assert.match(t, /grep -q "No such device" \/tmp\/pd\.hold/);
+    assert.match(t, /grep -q " pd:\$BDF\$" \/proc\/interrupts/);
+  });
+
+  it("the test program's round trip writes elsewhere before it reads: a read without DMA fails it", async () => {
+    await runPci({ yes: true, name: 'pd' });
+    const t = readFileSync(path.join(result.cwd, 'tools/pd_test.c'), 'utf8');
+    const rt = t.slice(t.indexOf('static int round_trip('), t.indexOf('static int selftest('));
+    const write = rt.indexOf('n = pwrite(fd, out, len, off);');
+    const other = rt.indexOf('pwrite(fd, &other, 1, other_off)');
+    const read = rt.indexOf('n = pread(fd, in, len, off);');
+    assert.ok(write > 0 && other > write && read > other, 'write, the other byte, then read');
+    assert.match(rt, /other = \(unsigned char\)~out\[0\];/, 'the other byte differs from the first one read');
+  });
+
+  it('without the char device the test unbinds without a holder', async () => {
+    await runPci({ yes: true, name: 'pd', features: 'irq,msi,dma,sysfs,pm' });
+    const t = readFileSync(path.join(result.cwd, 'tests/pd.sh'), 'utf8');
+    assert.doesNotMatch(t, /hold|tools\//);
+    assert.match(t, /check "unbind" sh -c "echo \$BDF >\/sys\/bus\/pci\/drivers\/pd\/unbind"/);
+  });
+});
+
 describe('yo kmod:pci refuses invalid input and writes nothing', () => {
   const cases: [string[], RegExp][] = [
     [['--features', 'msi'], /--features: features 'msi' not allowed: msi needs irq/],

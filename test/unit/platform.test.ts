@@ -63,8 +63,10 @@ describe('yo kmod:platform options and project', () => {
     result.assertFileContent('my_dev.c', '{ .compatible = "kmod,my-dev" },');
     result.assertFileContent('my_dev.c', '{ "my_dev" },');
     result.assertFileContent('dts/my_dev.dtso', 'compatible = "kmod,my-dev";');
-    result.assertFileContent('Kbuild', /^obj-m \+= my_dev\.o\nobj-m \+= my_dev_testdev\.o$/m);
-    result.assertFileContent('dkms.conf', /^BUILT_MODULE_NAME\[1\]="my_dev_testdev"$/m);
+    // The test device is built only when asked (make vmtest does), and is no DKMS module.
+    result.assertFileContent('Kbuild', /^obj-m \+= my_dev\.o\n(#.*\n)+obj-\$\(if \$\(KMOD_TEST_MODULES\),m\) \+= my_dev_testdev\.o$/m);
+    result.assertNoFileContent('dkms.conf', /testdev/);
+    result.assertFileContent('Makefile', /^TEST_MODULES := my_dev_testdev$/m);
     result.assertFileContent('Makefile', /^DTBOS := dts\/my_dev\.dtbo$/m);
     result.assertFileContent('README.md', 'compatible = "kmod,my-dev";');
     const rc = JSON.parse(readFileSync(path.join(result.cwd, '.yo-rc.json'), 'utf8'))['generator-kmod'];
@@ -103,9 +105,28 @@ describe('yo kmod:platform options and project', () => {
     await runApp({ yes: true }, dir);
     await runPlatform({ yes: true, name: 'pd' }, dir);
     const kbuild = readFileSync(path.join(dir, 'Kbuild'), 'utf8');
-    assert.match(kbuild, /^obj-m \+= hello\.o\nobj-m \+= pd\.o\nobj-m \+= pd_testdev\.o$/m);
+    assert.match(kbuild, /^obj-m \+= hello\.o\nobj-m \+= pd\.o\n(#.*\n)+obj-\$\(if \$\(KMOD_TEST_MODULES\),m\) \+= pd_testdev\.o$/m);
     await runPlatform({ yes: true, name: 'pd' }, dir);
     assert.equal(readFileSync(path.join(dir, 'Kbuild'), 'utf8'), kbuild);
+  });
+});
+
+describe('yo kmod:platform: the interrupt handler claims only what the device raised', () => {
+  it('with registers: reads the status, IRQ_NONE for none or all ones, acknowledges what it handles', async () => {
+    await runPlatform({ yes: true, name: 'pd', features: 'mmio,irq' });
+    const c = readFileSync(path.join(result.cwd, 'pd.c'), 'utf8');
+    const handler = c.slice(c.indexOf('static irqreturn_t pd_irq('), c.indexOf('static int pd_probe('));
+    assert.match(handler, /status = readl\(priv->base \+ PD_REG_IRQ_STATUS\);\n\tif \(!status \|\| status == U32_MAX\)\n\t\treturn IRQ_NONE;\n\twritel\(status, priv->base \+ PD_REG_IRQ_ACK\);\n\tatomic_inc\(&priv->irq_count\);\n\treturn IRQ_HANDLED;/);
+    assert.match(c, /^#define PD_REG_IRQ_STATUS\t0x00$/m);
+  });
+
+  it('without registers: nothing to ask the device, so nothing is claimed', async () => {
+    await runPlatform({ yes: true, name: 'pd', features: 'irq,sysfs' });
+    const c = readFileSync(path.join(result.cwd, 'pd.c'), 'utf8');
+    const handler = c.slice(c.indexOf('static irqreturn_t pd_irq('), c.indexOf('static ssize_t value_show('));
+    assert.match(handler, /Device-specific: ask the device whether it raised the interrupt/);
+    assert.match(handler, /\treturn IRQ_NONE;\n\}/);
+    assert.doesNotMatch(c, /return IRQ_HANDLED|irq_count/);
   });
 });
 

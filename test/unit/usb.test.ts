@@ -47,6 +47,26 @@ describe('yo kmod:usb', () => {
     assert.deepEqual(rc['generator-kmod']?.modules[0]?.settings, { vendor: '0x0abc', product: '0x0001', interfaceClass: '0x0f' });
   });
 
+  it('quiet: a declined interface is -ENODEV without a message; bind, unbind and PM are debug messages', async () => {
+    await runUsb({ yes: true, name: 'lb' });
+    const c = read('lb.c');
+    assert.match(c, /\tif \(usb_find_common_endpoints\(intf->cur_altsetting, &in, &out, NULL, NULL\)\)\n\t\treturn -ENODEV;\n/);
+    assert.doesNotMatch(c, /no bulk-in and bulk-out endpoint/);
+    assert.doesNotMatch(c, /dev_info\(/, 'nothing at info level on every bind');
+    for (const m of ['bound, minor %d', 'disconnected', 'suspend', 'resume']) assert.match(c, new RegExp(`dev_dbg\\(&intf->dev, "${m}\\\\n"`), m);
+  });
+
+  it("make vmtest's test de-authorizes the device while the node is open: the open file gets ENODEV", async () => {
+    await runUsb({ yes: true, name: 'lb' });
+    const t = read('tests/lb.sh');
+    assert.match(t, /= 1a0a:badd \] && echo \$d/, 'finds the device by its IDs');
+    const hold = t.indexOf('lb_test hold /dev/lb0 60 >/tmp/lb.hold2');
+    const deauth = t.indexOf('echo 0 >$(usbdev)/authorized');
+    const enodev = t.indexOf('grep -q "No such device" /tmp/lb.hold2');
+    assert.ok(hold > 0 && deauth > hold && enodev > deauth, 'hold, de-authorize, then ENODEV');
+    assert.match(t, /echo 1 >\$\(usbdev\)\/authorized/);
+  });
+
   const cases: [string[], RegExp][] = [
     [['--name', 'abcdefghijklmnopq'], /--name: USB driver name 'abcdefghijklmnopq' is 17 characters long: USB device node names \(<name>N\) are limited to 16/],
     [['--vendor', '0xffff'], /--vendor: vendor ID 0xffff is not a valid ID: vendor ID must be a 16-bit USB ID in hex/],
