@@ -6,7 +6,7 @@
 import { cComment, cCommentLines, cString, hashComment, makeRecipeArg, markdownText, shellDoubleQuote, shellQuote } from './escape.js';
 import { cCall, cDefine } from './cformat.js';
 import { uapiSpdx } from './licenses.js';
-import { builtModules, kunitModules, licenseOf, moduleHeaders, toolPrograms, type ModuleEntry, type ProjectAnswers } from './project.js';
+import { builtModules, kernelConfigs, kunitModules, testModules, licenseOf, moduleHeaders, toolPrograms, type ModuleEntry, type ProjectAnswers } from './project.js';
 import { KERNEL_TROUBLE } from './trouble.js';
 import { upperIdent } from './naming.js';
 
@@ -32,6 +32,10 @@ export interface TemplateContext {
   modules: readonly ModuleEntry[];
   /** Every .ko the project builds, in order (a platform driver adds its test device). */
   kos: readonly string[];
+  /** The test-only modules among kos (a platform driver's fake device): built for make vmtest, never installed. */
+  testKos: readonly string[];
+  /** Kernel options the modules need (CONFIG_PCI, ...), each once, in module order: dkms.conf's BUILD_EXCLUSIVE_CONFIG. */
+  kernelConfigs: readonly string[];
   /** KUnit test modules (<module>_kunit), built only for kernels with CONFIG_KUNIT; not installed. */
   kunitKos: readonly string[];
   /** Headers of the modules' own (chardev ioctl, i2c temperature format, netdev echo reply), in module order. */
@@ -69,6 +73,8 @@ export function templateContext(
     year: now.getFullYear(),
     modules,
     kos: modules.flatMap(builtModules),
+    testKos: modules.flatMap(testModules),
+    kernelConfigs: [...new Set(modules.flatMap(kernelConfigs))],
     kunitKos: modules.flatMap(kunitModules),
     headers: modules.flatMap(moduleHeaders),
     tools: modules.flatMap(toolPrograms),

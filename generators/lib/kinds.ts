@@ -370,7 +370,7 @@ export const KINDS: Readonly<Record<KindSpec['generator'], KindSpec>> = {
     kindQuestions: PLATFORM_QUESTIONS,
     nextSteps: (a) => [
       `\nPlatform driver ${a.name} added. Next:`,
-      `  make && sudo insmod ${a.name}.ko && sudo insmod ${a.name}_testdev.ko   # test device, no DT needed`,
+      `  make KMOD_TEST_MODULES=1 && sudo insmod ${a.name}.ko && sudo insmod ${a.name}_testdev.ko   # test device, no DT needed`,
       `  ls -l /sys/bus/platform/devices/${a.name}/driver`,
     ],
   },

@@ -78,6 +78,35 @@ export function builtModules(entry: ModuleEntry): string[] {
   return entry.kind === 'platform' ? [entry.name, `${entry.name}_testdev`] : [entry.name];
 }
 
+/**
+ * The test-only modules among builtModules(): fake devices for make vmtest
+ * (a platform driver's <name>_testdev). Kbuild builds them only with
+ * KMOD_TEST_MODULES=1, so DKMS, make install and packages never ship them.
+ */
+export function testModules(entry: ModuleEntry): string[] {
+  return builtModules(entry).filter((ko) => ko !== entry.name);
+}
+
+/**
+ * The kernel options an entry's module cannot be built without (its bus, the
+ * frameworks it links against): dkms.conf's BUILD_EXCLUSIVE_CONFIG, so DKMS
+ * skips a kernel that lacks one instead of failing on it.
+ */
+export function kernelConfigs(entry: ModuleEntry): string[] {
+  switch (entry.kind) {
+    case 'pci':
+      return ['CONFIG_PCI'];
+    case 'usb':
+      return ['CONFIG_USB'];
+    case 'netdev':
+      return ['CONFIG_NET'];
+    case 'i2c':
+      return ['CONFIG_I2C', 'CONFIG_REGMAP_I2C', ...(entry.settings.class === 'hwmon' ? ['CONFIG_HWMON'] : [])];
+    default:
+      return [];
+  }
+}
+
 /** User-space test programs (built by "make tools") an entry comes with. */
 export function toolPrograms(entry: ModuleEntry): string[] {
   const features = String(entry.settings.features ?? '').split(',');

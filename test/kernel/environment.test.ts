@@ -5,10 +5,11 @@
  * variables), paths with spaces, and the optional CI workflow.
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { dkmsPurge } from './support/dkms.js';
 import { exec, execOk } from './support/exec.js';
 import { withKernelEnv } from './support/gate.js';
 import { JOBS, copyProject, generate, make, makeOk, modinfo } from './support/kbuild.js';
@@ -37,6 +38,9 @@ withKernelEnv('generated build environment', (env) => {
   // Its own names (DKMS package envmod, modules envmod and chr): it may run beside dkms.test.ts.
   const source = generate(['--name', 'envmod', '--ci', 'github', '--author', 'Env Test <env@example.org>']);
   generate(['chardev', '--name', 'chr'], source);
+  // A platform driver (and its test-only device) for the install tests.
+  const yoctoSource = generate(['--name', 'yoc']);
+  generate(['platform', '--name', 'yocplat'], yoctoSource);
 
   for (const kernel of env.debianKernels) {
     describe(`Makefile targets on ${kernel.line} (${kernel.release})`, () => {
@@ -110,17 +114,50 @@ withKernelEnv('generated build environment', (env) => {
         assert.doesNotMatch(r.stdout, /FAIL/);
       });
 
+      // Yocto's module.bbclass: do_compile and do_install with the variables it
+      // passes. A Debian header folder is such a split tree: the flavour's
+      // build directory (O=) over the common sources (KERNEL_SRC).
+      it('Yocto module.bbclass: KERNEL_SRC + O= build, modules_install into MODLIB with DEPMOD=echo; no test-only module', () => {
+        const yocto = copyProject(yoctoSource, `env-yocto-${kernel.line}`);
+        const common = /^include (\/\S+)\/Makefile$/m.exec(readFileSync(path.join(kernel.kdir, 'Makefile'), 'utf8'))?.[1];
+        assert.ok(common, `${kernel.kdir}/Makefile includes the common tree`);
+        const build = realpathSync(kernel.kdir);
+        makeOk(yocto, [`KERNEL_SRC=${common}`, `KERNEL_PATH=${common}`, `KERNEL_VERSION=${kernel.release}`, `O=${build}`, 'CC=gcc-12']);
+        assert.ok(modinfo('vermagic', path.join(yocto, 'yoc.ko')).startsWith(`${kernel.release} `));
+        const image = mkdtempSync(path.join(tmpdir(), 'kmod-yocto-image-'));
+        const modlib = path.join(image, 'lib/modules', kernel.release);
+        const r = makeOk(yocto, ['DEPMOD=echo', `MODLIB=${modlib}`, `INSTALL_FW_PATH=${image}/lib/firmware`, 'CC=gcc-12', `O=${build}`, `KERNEL_SRC=${common}`, 'modules_install']);
+        const installed = execOk('find', [image, '-name', '*.ko*']).stdout.split('\n').filter(Boolean).map((f) => path.basename(f)).sort();
+        assert.deepEqual(installed.map((f) => f.replace(/\.ko.*$/, '')), ['yoc', 'yocplat'], `${r.stdout}${r.stderr}`);
+        assert.ok(installed.every((f) => execOk('find', [modlib, '-name', f]).stdout.trim() !== ''), 'under MODLIB');
+        // make install is the same plus depmod, into INSTALL_MOD_PATH: the test device stays out there too.
+        const root = mkdtempSync(path.join(tmpdir(), 'kmod-install-root-'));
+        makeOk(yocto, [kdir, `INSTALL_MOD_PATH=${root}`, 'install']);
+        const files = execOk('find', [root, '-name', '*.ko*']).stdout;
+        assert.match(files, /\/yocplat\.ko/);
+        assert.doesNotMatch(files, /_testdev/);
+        assert.ok(existsSync(path.join(root, 'lib/modules', kernel.release, 'modules.dep')), 'depmod ran on the staging root');
+      });
+
       it('KERNEL_SRC selects the kernel like KDIR', () => {
         make(dir, [kdir, 'clean']);
         makeOk(dir, [`KERNEL_SRC=${kernel.kdir}`]);
         assert.ok(modinfo('vermagic', path.join(dir, 'envmod.ko')).startsWith(`${kernel.release} `));
       });
 
-      it('dkms-install installs for the kernel, modinfo -k finds it; dkms-remove removes it', () => {
+      it('dkms-install installs for the kernel, modinfo -k finds it; again after an edit, the edited module; dkms-remove removes it', () => {
         try {
           makeOk(dir, [kdir, 'dkms-install']);
           const found = execOk('modinfo', ['-k', kernel.release, '-F', 'filename', 'chr']).stdout.trim();
           assert.match(found, new RegExp(`^/lib/modules/${kernel.release.replace(/[.+]/g, '\\$&')}/updates/dkms/chr\\.ko`));
+          // The same version again, edited: DKMS alone would say "already installed" and keep the old one.
+          const edited = copyProject(dir, `env-edited-${kernel.line}`);
+          const file = path.join(edited, 'chr.c');
+          const text = readFileSync(file, 'utf8');
+          assert.match(text, /^MODULE_DESCRIPTION\(.*\);$/m);
+          writeFileSync(file, text.replace(/^MODULE_DESCRIPTION\(.*\);$/m, 'MODULE_DESCRIPTION("edited after the first install");'));
+          makeOk(edited, [kdir, 'dkms-install']);
+          assert.equal(execOk('modinfo', ['-k', kernel.release, '-F', 'description', 'chr']).stdout.trim(), 'edited after the first install');
         } finally {
           makeOk(dir, [kdir, 'dkms-remove']);
         }
@@ -129,7 +166,69 @@ withKernelEnv('generated build environment', (env) => {
     });
   }
 
+  describe('DKMS skips a kernel without the bus a module needs (BUILD_EXCLUSIVE_CONFIG)', () => {
+    const kernel = env.debianKernels[0];
+    const pkg = { name: 'exclmod', version: '1.0', modules: ['exclmod', 'exclpci'] };
+    it(`a copy of ${kernel?.line} headers without CONFIG_PCI: dkms build says so and skips it; with CONFIG_PCI it builds`, () => {
+      assert.ok(kernel);
+      const project = generate(['--name', pkg.name, '--version', pkg.version]);
+      generate(['pci', '--name', 'exclpci'], project);
+      assert.match(readFileSync(path.join(project, 'dkms.conf'), 'utf8'), /^BUILD_EXCLUSIVE_CONFIG="CONFIG_PCI"$/m);
+      // The flavour folder, its relative links made absolute.
+      const copy = path.join(mkdtempSync(path.join(tmpdir(), 'kmod-nopci-')), 'build');
+      const real = realpathSync(kernel.kdir);
+      cpSync(real, copy, { recursive: true, verbatimSymlinks: true });
+      for (const link of ['scripts', 'tools']) {
+        rmSync(path.join(copy, link));
+        symlinkSync(realpathSync(path.join(real, link)), path.join(copy, link));
+      }
+      const config = path.join(copy, '.config');
+      const withPci = readFileSync(config, 'utf8');
+      assert.match(withPci, /^CONFIG_PCI=y$/m);
+      writeFileSync(config, withPci.replace(/^CONFIG_PCI=y$/m, '# CONFIG_PCI is not set'));
+      dkmsPurge(pkg);
+      try {
+        cpSync(project, `/usr/src/${pkg.name}-${pkg.version}`, { recursive: true });
+        execOk('dkms', ['add', `${pkg.name}/${pkg.version}`]);
+        const skipped = exec('dkms', ['build', `${pkg.name}/${pkg.version}`, '-k', kernel.release, '--kernelsourcedir', copy]);
+        assert.equal(skipped.status, 77, `${skipped.stdout}${skipped.stderr}`);
+        assert.match(skipped.stdout + skipped.stderr, /BUILD_EXCLUSIVE directive which does not match this kernel/);
+        writeFileSync(config, withPci);
+        const built = exec('dkms', ['build', `${pkg.name}/${pkg.version}`, '-k', kernel.release, '--kernelsourcedir', copy]);
+        assert.equal(built.status, 0, `${built.stdout}${built.stderr}`);
+      } finally {
+        dkmsPurge(pkg);
+      }
+    });
+  });
+
   describe('kernel selection without building', () => {
+    it('compile_commands.json through a distribution header folder whose Makefile includes the kernel\'s', () => {
+      // Debian's per-flavour folder: a one-line Makefile including the common
+      // one. Kbuild compiles in the module folder when that one has
+      // KBUILD_EXTMOD_OUTPUT (6.13 and later), else in the build tree.
+      const dir = copyProject(source, 'env-compile-commands');
+      writeFileSync(path.join(dir, '.envmod.o.cmd'), 'savedcmd_envmod.o := gcc -c -o envmod.o envmod.c\n');
+      for (const [marker, expected] of [[true, dir], [false, 'build']] as const) {
+        const trees = mkdtempSync(path.join(tmpdir(), 'kmod-flavour-'));
+        mkdirSync(path.join(trees, 'common'));
+        mkdirSync(path.join(trees, 'build'));
+        writeFileSync(path.join(trees, 'common', 'Makefile'), `VERSION = ${marker ? 7 : 6}\n${marker ? 'KBUILD_EXTMOD_OUTPUT := $(KBUILD_EXTMOD)\n' : ''}`);
+        writeFileSync(path.join(trees, 'build', 'Makefile'), `include ${trees}/common/Makefile\n`);
+        const out = execOk('sh', [path.join(dir, 'scripts/compile-commands.sh'), path.join(trees, 'build'), dir]).stdout;
+        const db = JSON.parse(out) as CompileCommand[];
+        assert.equal(db.length, 1, out);
+        assert.equal(db[0]?.directory, marker ? realpathSync(dir) : realpathSync(path.join(trees, expected)), out);
+      }
+    });
+
+    it('make tools with CROSS_COMPILE builds the test programs for the target', () => {
+      const dir = copyProject(source, 'env-cross-tools');
+      const r = makeOk(dir, ['CROSS_COMPILE=aarch64-linux-gnu-', 'tools']);
+      assert.match(r.stdout, /^aarch64-linux-gnu-gcc .* -o tools\/chr_test /m);
+      assert.match(execOk('readelf', ['-h', path.join(dir, 'tools/chr_test')]).stdout, /Machine: +AArch64/);
+    });
+
     it('doctor reports missing headers clearly', () => {
       const r = make(source, ['-s', 'KDIR=/nonexistent/build', 'KERNELRELEASE=9.9.9-test', 'doctor']);
       assert.notEqual(r.status, 0);

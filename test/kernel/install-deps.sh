@@ -2,7 +2,7 @@
 # Installs what the kernel suite needs on Debian 12 (run as root):
 # headers and images of Debian's 6.1 and 6.12 kernels (the ABI number is
 # whatever the archive has today), dkms, sparse, QEMU, busybox, cpio and the
-# 6.12 kernel sources (for checkpatch.pl).
+# 6.12 kernel sources (for checkpatch.pl), the arm64 cross compiler.
 set -euo pipefail
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -22,6 +22,7 @@ packages=(
   linux-headers-6.12-amd64 linux-image-6.12-amd64
   linux-source-6.12
   dkms sparse qemu-system-x86 busybox-static device-tree-compiler openssl
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross
   bison flex bc libelf-dev libssl-dev
 )
 apt-get install -y -q --no-install-recommends "${packages[@]}"

@@ -10,7 +10,9 @@
  * A broken project shows that vmtest fails as it must: a test that fails, a
  * kernel WARNING in a test that otherwise passes, a KUnit case that fails.
  * Its boot takes VMTEST_ACCEL's default (KVM when usable, else TCG), the
- * others TCG, as the rest of the suite.
+ * others TCG, as the rest of the suite. On Debian's kernels make vmtest runs
+ * as a normal account (nobody, a user's PATH without /sbin); on the nopm
+ * trees, whose KUnit is a module, the KUnit suites must load after kunit.ko.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -38,22 +40,32 @@ const CHECKERS: readonly { trigger: string; expect: RegExp }[] = [
   { trigger: 'kasan', expect: /BUG: KASAN: slab-out-of-bounds/ },
 ];
 
-/** make vmtest in `dir` for `kernel`; VMTEST_ACCEL=tcg unless `accel` says otherwise. */
+/** A normal account (nobody), with the PATH a login shell gives it: no sbin directories. */
+const USER_PATH = '/usr/local/bin:/usr/bin:/bin';
+
+/**
+ * make vmtest in `dir` for `kernel`; VMTEST_ACCEL=tcg unless `accel` says
+ * otherwise. asUser: as a normal account with its own PATH, in a folder it
+ * owns, as users run it (root's PATH has /sbin, where modinfo is).
+ */
 function vmtest(
   dir: string,
   kernel: Kernel,
   accel: string | undefined = 'tcg',
   extra: Record<string, string> = {},
   makeVars: readonly string[] = [],
+  asUser = false,
 ): Promise<ExecResult> {
-  const env: Record<string, string> = { ...(process.env as Record<string, string>), ...extra };
+  const base: Record<string, string> = asUser ? { PATH: USER_PATH, HOME: dir, LANG: 'C.UTF-8' } : (process.env as Record<string, string>);
+  const env: Record<string, string> = { ...base, ...extra };
   if (accel) env.VMTEST_ACCEL = accel;
   else delete env.VMTEST_ACCEL;
-  return execAsync(
-    'make',
-    ['-C', dir, `-j${availableParallelism()}`, 'vmtest', `KDIR=${kernel.kdir}`, `KERNELRELEASE=${kernel.release}`, `VMLINUZ=${kernel.image}`, ...makeVars],
-    { env, timeoutMs: 900_000 },
-  );
+  const make = ['make', '-C', dir, `-j${availableParallelism()}`, 'vmtest', `KDIR=${kernel.kdir}`, `KERNELRELEASE=${kernel.release}`, `VMLINUZ=${kernel.image}`, ...makeVars];
+  if (asUser) {
+    execFileSync('chown', ['-R', '65534:65534', dir]);
+    return execAsync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', '--', ...make], { env, timeoutMs: 900_000 });
+  }
+  return execAsync(make[0] as string, make.slice(1), { env, timeoutMs: 900_000 });
 }
 
 /** How the repacked tree stores modules, in turn: zstd, gzip, not at all, xz. */
@@ -112,21 +124,22 @@ withKernelEnv('make vmtest of generated projects', (env) => {
   const run = limiter(1);
   const runs = new Map<string, Promise<ExecResult>>();
   const dirs = new Map<string, string>();
+  // On Debian's kernels as a normal account does it (a user's PATH, no root).
   for (const kernel of env.kernels) {
     const dir = copyProject(source, `vmtest-${kernel.label}`);
-    const r = run(() => vmtest(dir, kernel));
+    const r = run(() => vmtest(dir, kernel, 'tcg', {}, [], kernel.kind === 'debian'));
     r.catch(() => undefined);
     runs.set(kernel.label, r);
     dirs.set(kernel.label, dir);
   }
 
-  it(`the main project has a test for every module (${tests.length})`, () => {
-    const kos = readFileSync(path.join(source, 'Makefile'), 'utf8').match(/^LOAD_MODULES := (.*)$/m)?.[1]?.split(' ') ?? [];
+  it(`the main project has a test for every module it installs (${tests.length})`, () => {
+    const kos = readFileSync(path.join(source, 'Makefile'), 'utf8').match(/^MODULES := (.*)$/m)?.[1]?.split(' ') ?? [];
     assert.deepEqual(tests, [...kos].sort(), 'tests/<module>.sh for each module make load inserts');
   });
 
   for (const kernel of env.kernels) {
-    describe(`make vmtest on ${kernel.label} (${kernel.release})`, () => {
+    describe(`make vmtest on ${kernel.label} (${kernel.release})${kernel.kind === 'debian' ? ', as a normal user' : ''}`, () => {
       it(`every module's test passes in the booted kernel; KUnit ${kernel.kind === 'source' ? 'suites pass' : 'said to be absent'}; nothing in the kernel log`, () =>
         track(kernel.label, 'make vmtest', 'tests+kunit', async () => {
           const r = (await runs.get(kernel.label)) as ExecResult;
@@ -144,6 +157,33 @@ withKernelEnv('make vmtest of generated projects', (env) => {
           assert.match(out, /^vmtest: PASSED /m);
         }));
     });
+  }
+
+  // KUnit built as a module (Fedora, RHEL; the nopm trees here): the suites
+  // load after kunit.ko. Only hello's test besides (these kernels have no PM).
+  const kunitModular = env.buildOnlyKernels.filter((k) => k.config === 'nopm');
+  if (kunitModular.length) {
+    const dir = generate(['--name', 'kmhello']);
+    generate(['i2c', '--name', 'kmi2c'], dir);
+    generate(['netdev', '--name', 'kmnet'], dir);
+    for (const kernel of kunitModular) {
+      describe(`make vmtest with KUnit as a module (${kernel.label})`, () => {
+        const copy = copyProject(dir, `vmtest-kunit-${kernel.label}`);
+        const result = run(() => vmtest(copy, kernel, 'tcg', { VMTEST_TESTS: 'kmhello' }));
+        result.catch(() => undefined);
+        it('kunit.ko is loaded first, and every KUnit suite passes', () =>
+          track(kernel.label, 'make vmtest', 'KUnit module', async () => {
+            assert.match(readFileSync(path.join(kernel.kdir, '.config'), 'utf8'), /^CONFIG_KUNIT=m$/m, 'KUnit is a module there');
+            const r = await result;
+            const out = `${r.stdout}${r.stderr}`;
+            assert.equal(r.status, 0, out);
+            assert.ok(existsSync(path.join(copy, '.vmtest', 'root', 'intree', 'kunit.ko')), 'kunit.ko packed');
+            assert.match(out, /^PASS kmi2c_kunit \(KUnit\): 5 passed, 0 failed$/m);
+            assert.match(out, /^PASS kmnet_kunit \(KUnit\): 3 passed, 0 failed$/m);
+            assert.match(out, /^PASS kmhello$/m);
+          }));
+      });
+    }
   }
 
   // The kernel's own modules come compressed as the distribution chose: a copy

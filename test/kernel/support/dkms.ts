@@ -10,6 +10,8 @@ export interface DkmsPackage {
   version: string;
   /** Modules the package builds. */
   modules: readonly string[];
+  /** Modules of the project DKMS must neither build nor install (test-only ones). */
+  absent?: readonly string[];
 }
 
 function srcDir(pkg: DkmsPackage): string {
@@ -47,6 +49,11 @@ export function dkmsLifecycle(project: string, pkg: DkmsPackage, kernels: readon
         assert.ok(modinfo('vermagic', file).startsWith(`${k.release} `), `${file} vermagic is ${k.release}`);
         const found = execOk('modinfo', ['-k', k.release, '-F', 'filename', m]).stdout.trim();
         assert.equal(found, file, `modinfo -k ${k.release} ${m} finds the DKMS module`);
+      }
+      const built = readdirSync(`/var/lib/dkms/${pkg.name}/${pkg.version}/${k.release}/x86_64/module`);
+      for (const m of pkg.absent ?? []) {
+        assert.equal(installedModule(k, m), undefined, `${m} (test-only) is not installed for ${k.release}`);
+        assert.ok(!built.some((f) => f.startsWith(`${m}.ko`)), `${m} (test-only) is not built by DKMS for ${k.release}`);
       }
     }
     execOk('dkms', ['remove', `${pkg.name}/${pkg.version}`, '--all']);

@@ -80,7 +80,11 @@ export function assertCleanBuild(log: string, modules: readonly string[]): void 
   for (const m of modules) assert.match(log, new RegExp(`CHECK\\s+(\\S*/)?${m}\\.c$`, 'm'), `sparse ran on ${m}.c (C=1)`);
 }
 
-/** make arguments that select `kernel` for kbuild (KDIR plus what that kernel needs). */
+/**
+ * make arguments that select `kernel` for kbuild (KDIR plus what that kernel
+ * needs); the test-only modules are built too (KMOD_TEST_MODULES=1), to be
+ * held to the same standard.
+ */
 export function kernelArgs(kernel: Kernel): string[] {
-  return [`KDIR=${kernel.kdir}`, ...kernel.makeArgs];
+  return [`KDIR=${kernel.kdir}`, 'KMOD_TEST_MODULES=1', ...kernel.makeArgs];
 }

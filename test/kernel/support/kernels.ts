@@ -48,7 +48,7 @@ export function sourceKernelsWanted(): boolean {
 
 /** What a build-only configuration changes, for messages and the README. */
 export const DERIVED_CONFIGS = {
-  nopm: 'PM and PM_SLEEP off',
+  nopm: 'PM and PM_SLEEP off, KUnit a module',
   of: 'OF on, PM on, PM_SLEEP off',
 } as const;
 
@@ -76,8 +76,18 @@ export const CONFIG_CLAIMS: Record<Kernel['config'], Record<string, boolean>> = 
     USB_GADGET: true,
     USB_CONFIGFS_F_LB_SS: true,
     INET: true,
+    // For the HID, block and V4L2 kinds (uhid and vivid are modules).
+    INPUT_EVDEV: true,
+    HID: true,
+    HID_GENERIC: true,
+    BLOCK: true,
+    EXT2_FS: true,
+    VFAT_FS: true,
+    MEDIA_SUPPORT: true,
+    VIDEO_DEV: true,
   },
-  nopm: { PM: false, PM_SLEEP: false, OF: false },
+  // KUnit as a module (=m), as Fedora and RHEL have it: make vmtest must load kunit.ko.
+  nopm: { PM: false, PM_SLEEP: false, OF: false, KUNIT: false },
   of: { OF: true, PM: true, PM_SLEEP: false },
   debug: {
     PROVE_LOCKING: true,
@@ -89,6 +99,13 @@ export const CONFIG_CLAIMS: Record<Kernel['config'], Record<string, boolean>> = 
     DEBUG_LIST: true,
     DMA_API_DEBUG: true,
     PM_SLEEP: true,
+    FAULT_INJECTION: true,
+    FAILSLAB: true,
+    FAIL_PAGE_ALLOC: true,
+    FAULT_INJECTION_DEBUG_FS: true,
+    FAULT_INJECTION_STACKTRACE_FILTER: true,
+    FAIL_FUNCTION: true,
+    FAIL_MAKE_REQUEST: true,
   },
 };
 
