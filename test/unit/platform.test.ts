@@ -19,7 +19,7 @@ const MARKERS: Record<string, { driver: RegExp[]; testdev: RegExp[]; dtso: RegEx
   },
   irq: {
     driver: [/devm_request_irq\(dev, priv->irq, /, /platform_get_irq\(pdev, 0\)/, /static irqreturn_t /],
-    testdev: [/DEFINE_RES_IRQ\(irq\)/],
+    testdev: [/DEFINE_RES_IRQ\(line\)/, /module_param_cb\(raise_irq, &raise_irq_ops, NULL, 0200\);/, /generic_handle_irq\(own_irq\);/],
     dtso: [/interrupts-extended/],
   },
   sysfs: { driver: [/static DEVICE_ATTR_RW\(value\);/, /\.dev_groups = /, /sysfs_emit/], testdev: [], dtso: [] },
@@ -118,6 +118,17 @@ describe('yo kmod:platform: the interrupt handler claims only what the device ra
     const handler = c.slice(c.indexOf('static irqreturn_t pd_irq('), c.indexOf('static int pd_probe('));
     assert.match(handler, /status = readl\(priv->base \+ PD_REG_IRQ_STATUS\);\n\tif \(!status \|\| status == U32_MAX\)\n\t\treturn IRQ_NONE;\n\twritel\(status, priv->base \+ PD_REG_IRQ_ACK\);\n\tatomic_inc\(&priv->irq_count\);\n\treturn IRQ_HANDLED;/);
     assert.match(c, /^#define PD_REG_IRQ_STATUS\t0x00$/m);
+  });
+
+  it('the test device raises a line of its own; make vmtest checks that the driver leaves it unhandled', async () => {
+    await runPlatform({ yes: true, name: 'pd', features: 'mmio,irq' });
+    const testdev = readFileSync(path.join(result.cwd, 'pd_testdev.c'), 'utf8');
+    assert.match(testdev, /line = __irq_alloc_descs\(-1, 1, 1, NUMA_NO_NODE, NULL, NULL\);/, 'no owner: the driver does not pin the test module');
+    assert.match(testdev, /irq_set_chip_and_handler\(line, &dummy_irq_chip, handle_simple_irq\);/);
+    assert.match(testdev, /irq_work_queue\(&testdev_irq_work\);\n\tirq_work_sync\(&testdev_irq_work\);/);
+    assert.match(testdev, /platform_device_unregister\(testdev\);\n\ttestdev_irq_free\(\);/, 'the device (and the handler) goes before the line');
+    const t = readFileSync(path.join(result.cwd, 'tests/pd.sh'), 'utf8');
+    assert.match(t, /check "no interrupt \$IRQ unhandled yet" grep -qx "unhandled 0" \/proc\/irq\/\$IRQ\/spurious\n.*echo 1 >\/sys\/module\/pd_testdev\/parameters\/raise_irq'\ncheck "the driver does not claim it" grep -qx "unhandled 1" \/proc\/irq\/\$IRQ\/spurious/);
   });
 
   it('without registers: nothing to ask the device, so nothing is claimed', async () => {

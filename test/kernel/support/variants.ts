@@ -359,6 +359,7 @@ step driver_link readlink ${dev}/driver
 step probes_after_device sh -c 'dmesg | grep -c "${DRV} ${DRV}: probed"'
 step iomem sh -c 'grep " : ${DRV} ${DRV}$" /proc/iomem'
 step interrupts sh -c 'grep " ${DRV}$" /proc/interrupts'
+step irq_raise sh -c 'i=$(awk "/ ${DRV}\\$/ { print \\$1 + 0 }" /proc/interrupts); echo 1 >/sys/module/${DRV}_testdev/parameters/raise_irq && cat /proc/irq/$i/spurious'
 step value_initial cat ${dev}/value
 step value_write sh -c 'echo 42 >${dev}/value'
 step value_after_write cat ${dev}/value
@@ -400,7 +401,9 @@ step b_all_gone sh -c 'test -e /sys/module/${DRV} || test -e /sys/module/${DRV}_
     assert.equal(out('probes_after_device'), '1');
     // The device's resource is "plat"; the region the driver requested and mapped is "plat plat".
     assert.match(out('iomem'), new RegExp(`^\\s*fe000000-fe000fff : ${DRV} ${DRV}$`), 'register window requested');
-    assert.match(out('interrupts'), new RegExp(`^\\s*7:.* ${DRV}$`), 'IRQ 7 requested');
+    assert.match(out('interrupts'), new RegExp(`^\\s*\\d+:.* ${DRV}$`), "the test device's interrupt requested");
+    assert.equal(s('irq_raise').rc, 0, out('irq_raise'));
+    assert.match(out('irq_raise'), /^unhandled 1$/m, 'the interrupt the test device raised (its registers never say so) is not claimed');
     assert.equal(out('value_initial'), '0');
     assert.equal(s('value_write').rc, 0);
     assert.equal(out('value_after_write'), '42');
