@@ -8,6 +8,7 @@
  *   pci_nogone  read() does not check that the device was removed
  *   chr_nolock  write() without the device's lock
  *   usb_nodisc  write() does not check that the interface was disconnected
+ *   plat_claims the interrupt handler claims what the device did not raise
  *
  * One `make vmtest` boot runs every test: each clean one passes, each
  * mutant's fails at the check that catches its bug. One kernel (Debian's
@@ -26,7 +27,7 @@ import { track } from './support/matrix.js';
 interface Mutant {
   name: string;
   /** Generator arguments after the kind and name. */
-  kind: 'pci' | 'chardev' | 'usb';
+  kind: 'pci' | 'chardev' | 'usb' | 'platform';
   /** The bug: exact text of the clean driver (with NAME for the module name) and its replacement. */
   from: string;
   to: string;
@@ -69,16 +70,24 @@ const MUTANTS: readonly Mutant[] = [
     // The core fails the transfer to an unplugged device, with another error.
     shows: /^ {4}# {3}write after hold: (?!No such device)/m,
   },
+  {
+    name: 'plat_claims',
+    kind: 'platform',
+    from: '\tif (!status || status == U32_MAX)\n\t\treturn IRQ_NONE;\n',
+    to: '',
+    failing: 'the driver does not claim it',
+  },
 ];
 
 /** The chardev mutant's write() also loses its unlock: the exact tail of write(). */
 const CHR_UNLOCK = { from: 'out:\n\tmutex_unlock(&dev->lock);\n\treturn ret;\n}\n\n/* SEEK_SET', to: 'out:\n\treturn ret;\n}\n\n/* SEEK_SET' };
 
-/** The clean twins, first in the boot; the mutants after, the USB one last (it leaves its gadget behind). */
+/** The clean twins, first in the boot; the mutants after them (a failed test may leave its modules and gadget behind). */
 const CLEAN: readonly [string, Mutant['kind']][] = [
   ['chr_ok', 'chardev'],
   ['pci_ok', 'pci'],
   ['usb_ok', 'usb'],
+  ['plat_ok', 'platform'],
 ];
 
 function replaceOnce(file: string, from: string, to: string): void {
