@@ -6,7 +6,7 @@
 import { cComment, cCommentLines, cString, hashComment, makeRecipeArg, markdownText, shellDoubleQuote, shellQuote } from './escape.js';
 import { cCall, cDefine } from './cformat.js';
 import { uapiSpdx } from './licenses.js';
-import { builtModules, kernelConfigs, kunitModules, testModules, licenseOf, moduleHeaders, toolPrograms, type ModuleEntry, type ProjectAnswers } from './project.js';
+import { builtModules, kernelApis, kernelConfigs, kunitModules, testModules, licenseOf, moduleHeaders, toolPrograms, type ModuleEntry, type ProjectAnswers } from './project.js';
 import { KERNEL_TROUBLE } from './trouble.js';
 import { upperIdent } from './naming.js';
 
@@ -36,6 +36,8 @@ export interface TemplateContext {
   testKos: readonly string[];
   /** Kernel options the modules need (CONFIG_PCI, ...), each once, in module order: dkms.conf's BUILD_EXCLUSIVE_CONFIG. */
   kernelConfigs: readonly string[];
+  /** Kernel APIs the modules use that differ between kernels (probes/ decide their form), each once. */
+  apis: readonly string[];
   /** KUnit test modules (<module>_kunit), built only for kernels with CONFIG_KUNIT; not installed. */
   kunitKos: readonly string[];
   /** Headers of the modules' own (chardev ioctl, i2c temperature format, netdev echo reply), in module order. */
@@ -75,6 +77,7 @@ export function templateContext(
     kos: modules.flatMap(builtModules),
     testKos: modules.flatMap(testModules),
     kernelConfigs: [...new Set(modules.flatMap(kernelConfigs))],
+    apis: [...new Set(modules.flatMap(kernelApis))],
     kunitKos: modules.flatMap(kunitModules),
     headers: modules.flatMap(moduleHeaders),
     tools: modules.flatMap(toolPrograms),

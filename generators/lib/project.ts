@@ -107,6 +107,28 @@ export function kernelConfigs(entry: ModuleEntry): string[] {
   }
 }
 
+/**
+ * The kernel APIs an entry's module uses that differ between kernels: each
+ * has probes (templates/app/project/probes/<form>.c.ejs, "kmod-api: NAME")
+ * that decide, against the target kernel, which form it has.
+ */
+export function kernelApis(entry: ModuleEntry): string[] {
+  switch (entry.kind) {
+    case 'chardev':
+      return entry.settings.flavor === 'misc' ? [] : ['class_create'];
+    case 'platform':
+      return ['platform_remove', 'simple_dev_pm_ops'];
+    case 'pci':
+      return ['simple_dev_pm_ops', 'pci_dev_groups', 'pci_irq_intx', 'pcim_iomap'];
+    case 'i2c':
+      return ['i2c_probe', 'hwmon_info', 'regcache'];
+    case 'netdev':
+      return ['u64_stats_fetch'];
+    default:
+      return [];
+  }
+}
+
 /** User-space test programs (built by "make tools") an entry comes with. */
 export function toolPrograms(entry: ModuleEntry): string[] {
   const features = String(entry.settings.features ?? '').split(',');

@@ -35,7 +35,7 @@ describe('yo kmod:i2c: front-ends and register widths', () => {
           assert.match(k, /^kunit_test_suite\(sens_temp_suite\);$/m);
           assert.match(k, valBits === '16' ? /\{ 0xf580, -10500, "-10\.5" \},/ : /\{ 0xe7, -25000, "-25" \},/, 'known values of the format');
           assert.match(read('Kbuild'), /^obj-\$\(if \$\(CONFIG_KUNIT\),m\) \+= sens_kunit\.o$/m);
-          assert.match(read('Makefile'), /^KERNEL_SOURCES := sens\.c sens_kunit\.c kmod_compat\.h sens_temp\.h$/m);
+          assert.match(read('Makefile'), /^KERNEL_SOURCES := sens\.c sens_kunit\.c kmod_compat\.h sens_temp\.h \$\(wildcard probes\/\*\.c\)$/m);
           assert.doesNotMatch(read('dkms.conf'), /sens_kunit/, 'the KUnit module is never installed');
           assert.equal(/devm_hwmon_device_register_with_info\(dev, KBUILD_MODNAME, priv,/.test(c), cls === 'hwmon');
           assert.equal(/static const struct hwmon_channel_info \*KMOD_HWMON_INFO_CONST sens_info\[\]/.test(c), cls === 'hwmon');
