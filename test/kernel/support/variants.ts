@@ -14,6 +14,7 @@
  *   edge  55-character names (hello, classic with 64 minors, misc) and
  *         hostile free text
  */
+import { assertProbes } from './probes.js';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -98,6 +99,8 @@ export const PROJECTS: readonly Project[] = [
       assertCleanBuild(log, [...MAIN_KOS, ...kunit]);
       for (const k of MAIN_KUNIT_KOS) assert.equal(existsSync(path.join(dir, `${k}.ko`)), kunit.includes(k), `${k}.ko built only with KUnit`);
       checkVermagic(dir, MAIN_KOS, kernel);
+      // Every kernel API probe decided as the kernel has it.
+      assertProbes(dir, kernel);
       const hello = path.join(dir, 'hello.ko');
       assert.equal(modinfo('description', hello), 'Example out-of-tree kernel module');
       assert.equal(modinfo('version', hello), MAIN_VERSION);
