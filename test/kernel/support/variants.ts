@@ -14,7 +14,7 @@
  *   edge  55-character names (hello, classic with 64 minors, misc) and
  *         hostile free text
  */
-import { assertProbes } from './probes.js';
+import { FORMS, assertProbes } from './probes.js';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -92,6 +92,10 @@ export const PROJECTS: readonly Project[] = [
       ...I2C_KOS.map((m) => `${m}_temp.h`),
       `${NETDEV}_echo.h`,
       'kmod_compat.h',
+      // The kernel API probes: kernel C too.
+      ...Object.keys(FORMS).map((m) => `probes/${m.slice('KMOD_HAVE_'.length).toLowerCase()}.c`),
+      'probes/canary-compiles.c',
+      'probes/canary-fails.c',
     ],
     checkBuild(log, dir, kernel) {
       // Debian's kernels have no KUnit; every source-built configuration has it.
