@@ -46,7 +46,7 @@ const EVERY_KIND = [
 describe('kernel API probes', () => {
   const dir = generate(EVERY_KIND);
   const probes = readdirSync(path.join(dir, 'probes')).filter((f) => f.endsWith('.c'));
-  const apiOf = (f: string) => /^ \* kmod-api: (\w+)$/m.exec(readFileSync(path.join(dir, 'probes', f), 'utf8'))?.[1];
+  const apiOf = (f: string) => /^ \* kmod-api: (\w+) [12]$/m.exec(readFileSync(path.join(dir, 'probes', f), 'utf8'))?.[1];
 
   it('no generated C decides anything by LINUX_VERSION_CODE or KERNEL_VERSION()', () => {
     const sources = files(dir).filter((f) => /\.[ch]$/.test(f));
@@ -66,7 +66,7 @@ describe('kernel API probes', () => {
     assert.match(compat, /^#include "kmod_probes\.h"$/m);
   });
 
-  it('each probe names its API and the macro it defines; each API has two forms or more; two canaries', () => {
+  it('each probe names its API, its rank and the macro it defines; each API has two forms or more; two canaries', () => {
     const byApi = new Map<string, string[]>();
     for (const f of probes.filter((p) => !p.startsWith('canary-'))) {
       const text = readFileSync(path.join(dir, 'probes', f), 'utf8');

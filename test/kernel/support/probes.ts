@@ -14,6 +14,9 @@ import type { Kernel } from './kernels.js';
 type Version = readonly [number, number];
 
 interface Form {
+  /** The API, and the form's place among the API's forms (1: tried first). */
+  api: string;
+  rank: number;
   /** First release with the form (undefined: older than any kernel here). */
   since?: Version;
   /** First release without it (undefined: still there in the newest). */
@@ -21,27 +24,30 @@ interface Form {
 }
 
 export const FORMS: Record<string, Form> = {
-  KMOD_HAVE_DEFINE_SIMPLE_DEV_PM_OPS: { since: [5, 17] },
-  KMOD_HAVE_SIMPLE_DEV_PM_OPS: {},
-  KMOD_HAVE_CLASS_CREATE_NAME_ONLY: { since: [6, 4] },
-  KMOD_HAVE_CLASS_CREATE_OWNER: { until: [6, 4] },
-  KMOD_HAVE_PLATFORM_REMOVE_VOID: { since: [6, 11] },
-  KMOD_HAVE_PLATFORM_REMOVE_INT: { until: [6, 11] },
-  KMOD_HAVE_PCI_DRIVER_DEV_GROUPS: { since: [5, 14] },
-  KMOD_HAVE_PCI_DRIVER_DRIVER_DEV_GROUPS: {},
-  KMOD_HAVE_PCI_IRQ_INTX: { since: [6, 8] },
-  KMOD_HAVE_PCI_IRQ_LEGACY: { until: [6, 10] },
-  KMOD_HAVE_PCIM_IOMAP_REGION: { since: [6, 12] },
-  KMOD_HAVE_PCIM_IOMAP_REGIONS: {},
-  KMOD_HAVE_I2C_PROBE_CLIENT_ONLY: { since: [6, 3] },
-  KMOD_HAVE_I2C_PROBE_NEW: { until: [6, 6] },
-  KMOD_HAVE_HWMON_CONST_INFO: { since: [6, 4] },
-  KMOD_HAVE_HWMON_INFO: {},
-  KMOD_HAVE_REGCACHE_MAPLE: { since: [6, 4] },
-  KMOD_HAVE_REGCACHE_RBTREE: {},
-  KMOD_HAVE_U64_STATS_FETCH_BEGIN_IRQ: { until: [6, 3] },
-  KMOD_HAVE_U64_STATS_FETCH_BEGIN: {},
+  KMOD_HAVE_DEFINE_SIMPLE_DEV_PM_OPS: { api: 'simple_dev_pm_ops', rank: 1, since: [5, 17] },
+  KMOD_HAVE_SIMPLE_DEV_PM_OPS: { api: 'simple_dev_pm_ops', rank: 2 },
+  KMOD_HAVE_CLASS_CREATE_NAME_ONLY: { api: 'class_create', rank: 1, since: [6, 4] },
+  KMOD_HAVE_CLASS_CREATE_OWNER: { api: 'class_create', rank: 2, until: [6, 4] },
+  KMOD_HAVE_PLATFORM_REMOVE_VOID: { api: 'platform_remove', rank: 1, since: [6, 11] },
+  KMOD_HAVE_PLATFORM_REMOVE_INT: { api: 'platform_remove', rank: 2, until: [6, 11] },
+  KMOD_HAVE_PCI_DRIVER_DEV_GROUPS: { api: 'pci_dev_groups', rank: 1, since: [5, 14] },
+  KMOD_HAVE_PCI_DRIVER_DRIVER_DEV_GROUPS: { api: 'pci_dev_groups', rank: 2 },
+  KMOD_HAVE_PCI_IRQ_INTX: { api: 'pci_irq_intx', rank: 1, since: [6, 8] },
+  KMOD_HAVE_PCI_IRQ_LEGACY: { api: 'pci_irq_intx', rank: 2, until: [6, 10] },
+  KMOD_HAVE_PCIM_IOMAP_REGION: { api: 'pcim_iomap', rank: 1, since: [6, 12] },
+  KMOD_HAVE_PCIM_IOMAP_REGIONS: { api: 'pcim_iomap', rank: 2 },
+  KMOD_HAVE_I2C_PROBE_CLIENT_ONLY: { api: 'i2c_probe', rank: 1, since: [6, 3] },
+  KMOD_HAVE_I2C_PROBE_NEW: { api: 'i2c_probe', rank: 2, until: [6, 6] },
+  KMOD_HAVE_HWMON_CONST_INFO: { api: 'hwmon_info', rank: 1, since: [6, 4] },
+  KMOD_HAVE_HWMON_INFO: { api: 'hwmon_info', rank: 2 },
+  KMOD_HAVE_REGCACHE_MAPLE: { api: 'regcache', rank: 1, since: [6, 4] },
+  KMOD_HAVE_REGCACHE_RBTREE: { api: 'regcache', rank: 2 },
+  KMOD_HAVE_U64_STATS_FETCH_BEGIN_IRQ: { api: 'u64_stats_fetch', rank: 1, until: [6, 3] },
+  KMOD_HAVE_U64_STATS_FETCH_BEGIN: { api: 'u64_stats_fetch', rank: 2 },
 };
+
+/** A probe's result: compiled, did not, or not tried because a form before it compiled. */
+export type Result = 'yes' | 'no' | 'skipped';
 
 /** "6.12.118+deb12-amd64" -> [6, 12]. */
 export function versionOf(release: string): Version {
@@ -53,21 +59,30 @@ export function versionOf(release: string): Version {
 const before = (a: Version, b: Version) => a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]);
 
 /** Whether mainline release `v` has the form. */
-export function expected(macro: string, v: Version): boolean {
+function has(macro: string, v: Version): boolean {
   const f = FORMS[macro];
   assert.ok(f, `${macro} is a known form`);
   return (!f.since || !before(v, f.since)) && (!f.until || before(v, f.until));
 }
 
-/** The project's probe results for one kernel tree: macro -> compiled. */
-export function probeResults(dir: string): Map<string, boolean> {
+/** The probe's result on mainline release `v`: skipped when a form tried before it is there. */
+export function expected(macro: string, v: Version): Result {
+  const f = FORMS[macro] as Form;
+  const earlier = Object.keys(FORMS).filter((m) => FORMS[m]?.api === f.api && (FORMS[m]?.rank ?? 0) < f.rank);
+  if (earlier.some((m) => has(m, v))) return 'skipped';
+  return has(macro, v) ? 'yes' : 'no';
+}
+
+/** The project's probe results for one kernel tree. */
+export function probeResults(dir: string): Map<string, Result> {
   const root = path.join(dir, '.kmod-probes');
   const keys = readdirSync(root);
   assert.equal(keys.length, 1, `one kernel tree probed in ${root}: ${keys.join(' ')}`);
   const header = readFileSync(path.join(root, keys[0] as string, 'kmod_probes.h'), 'utf8');
-  const results = new Map<string, boolean>();
-  for (const m of header.matchAll(/^#define (KMOD_HAVE_\w+) 1$/gm)) results.set(m[1] as string, true);
-  for (const m of header.matchAll(/^\/\* (KMOD_HAVE_\w+): not in this kernel \*\/$/gm)) results.set(m[1] as string, false);
+  const results = new Map<string, Result>();
+  for (const m of header.matchAll(/^#define (KMOD_HAVE_\w+) 1$/gm)) results.set(m[1] as string, 'yes');
+  for (const m of header.matchAll(/^\/\* (KMOD_HAVE_\w+): not in this kernel \*\/$/gm)) results.set(m[1] as string, 'no');
+  for (const m of header.matchAll(/^\/\* (KMOD_HAVE_\w+): not tried, a form before it is there \*\/$/gm)) results.set(m[1] as string, 'skipped');
   return results;
 }
 
@@ -76,6 +91,6 @@ export function assertProbes(dir: string, kernel: Kernel): void {
   const results = probeResults(dir);
   assert.deepEqual([...results.keys()].sort(), Object.keys(FORMS).sort(), 'every form was probed');
   const v = versionOf(kernel.release);
-  const wrong = [...results].filter(([macro, got]) => got !== expected(macro, v)).map(([m, got]) => `${m}: ${got ? 'found' : 'not found'}`);
+  const wrong = [...results].filter(([macro, got]) => got !== expected(macro, v)).map(([m, got]) => `${m}: ${got}, not ${expected(m, v)}`);
   assert.deepEqual(wrong, [], `probes of ${kernel.label} (${kernel.release})`);
 }
