@@ -191,6 +191,20 @@ withKernelEnv('kernel API probes on vendor-style trees', (env) => {
         }));
     });
 
+    describe('a probe the user adds', () => {
+      it('one file without a kmod-api line is an API of its own: make probes shows its macro', () =>
+        track(debian61.label, 'probes', 'user probe', async () => {
+          const dir = generate(['chardev', '--name', 'userchr']);
+          writeFileSync(
+            path.join(dir, 'probes', 'my_msix.c'),
+            '// SPDX-License-Identifier: GPL-2.0-only\n#include <linux/pci.h>\n\nint kmod_probe(void);\nint kmod_probe(void)\n{\n\treturn PCI_IRQ_MSIX;\n}\n',
+          );
+          const r = await execAsync('make', ['-s', '-C', dir, `KDIR=${debian61.kdir}`, 'probes'], { timeoutMs: 600_000 });
+          assert.equal(r.status, 0, `${r.stdout}${r.stderr}`);
+          assert.match(r.stdout, /^ {2}yes {2}KMOD_HAVE_MY_MSIX$/m);
+        }));
+    });
+
     describe('broken probing is caught by the canaries', () => {
       const kernel = debian61 as Kernel;
       // The compiler kbuild uses, wrapped: one that fails every probe, one that ignores errors.
