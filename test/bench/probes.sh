@@ -60,8 +60,11 @@ for kdir in $kdirs; do
 	done
 	fp=$(printf '%s\n' "${first_p[@]}" | median) fn=$(printf '%s\n' "${first_n[@]}" | median)
 	rp=$(printf '%s\n' "${re_p[@]}" | median) rn=$(printf '%s\n' "${re_n[@]}" | median)
-	printf '%s (%d probe files, %d compiled for this kernel, %s, median of %d)\n' "$kdir" \
-		"$(ls "$probing"/probes/*.c | wc -l)" "$(grep -lvx 2 "$probing"/.kmod-probes/*/*.ok | wc -l)" "$jobs" "$runs"
+	# Compiler runs: the batch units, and the forms the batch left to be compiled on their own.
+	res=$(echo "$probing"/.kmod-probes/*)
+	printf '%s (%d probe files, %d compiler runs for this kernel, %s, median of %d)\n' "$kdir" \
+		"$(ls "$probing"/probes/*.c | wc -l)" \
+		"$(($(ls "$res"/batch*.c | wc -l) + $(ls "$probing"/probes/*.c | wc -l) - $(wc -l <"$res/batch.res")))" "$jobs" "$runs"
 	printf '  first build: %6.2f s with probes, %6.2f s without: %.2fx (target <= 1.3x)\n' "$fp" "$fn" "$(echo "$fp / $fn" | bc -l)"
 	printf '  rebuild:     %6.2f s with probes, %6.2f s without: %.2fx (target <= 1.05x)\n' "$rp" "$rn" "$(echo "$rp / $rn" | bc -l)"
 done

@@ -4,14 +4,18 @@
  * no LINUX_VERSION_CODE decision, every KMOD_HAVE_* macro kmod_compat.h
  * tests has its probe, every API has at least two forms (the newest and the
  * one before), and only the probes the project's modules need are written.
- * (That the probes decide right is proven against real and synthetic kernel
- * trees in test/kernel/probes.test.ts.)
+ * How scripts/kmod-probes.sh decides is checked here with the host's C
+ * compiler on small forms: all forms in one unit, then the forms an error
+ * names left out and the rest compiled again, each form on its own when the
+ * errors cannot be told apart. (That the probes decide right is proven
+ * against real and synthetic kernel trees in test/kernel/probes.test.ts.)
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import { runCli } from '../support/cli.js';
 
 function generate(steps: readonly (readonly string[])[]): string {
@@ -100,5 +104,71 @@ describe('kernel API probes', () => {
     const makefile = readFileSync(path.join(dir, 'Makefile'), 'utf8');
     assert.match(makefile, /^BUILD_FILES := Kbuild Makefile dkms\.conf \$\(KERNEL_SOURCES\) scripts\/kmod-probes\.sh$/m);
     assert.match(makefile, /^KERNEL_SOURCES := .* \$\(wildcard probes\/\*\.c\)$/m);
+  });
+
+  describe('scripts/kmod-probes.sh --batch (host gcc, small forms)', () => {
+    const script = path.join(dir, 'scripts', 'kmod-probes.sh');
+    const form = (api: string, rank: number, body: string) => `/*\n * kmod-api: ${api} ${rank}\n */\n#include <string.h>\n\nint kmod_probe(void);\nint kmod_probe(void)\n{\n${body}\n}\n`;
+    /** Probes from {name: text}; the batch's result lines (sorted) and what the header says. */
+    function decide(probes: Record<string, string>) {
+      const root = mkdtempSync(path.join(tmpdir(), 'kmod-batch-'));
+      const [src, res] = [path.join(root, 'probes'), path.join(root, 'res')];
+      mkdirSync(src);
+      mkdirSync(res);
+      const all = { 'canary-compiles.c': 'int kmod_probe(void);\nint kmod_probe(void)\n{\n\treturn 0;\n}\n', ...probes };
+      for (const [f, text] of Object.entries(all)) writeFileSync(path.join(src, f), text);
+      const batch = spawnSync('sh', [script, '--batch', res, src, 'gcc', '-Wall', '-Werror'], { encoding: 'utf8' });
+      assert.equal(batch.status, 0, batch.stderr);
+      const lines = batch.stdout.split('\n').filter(Boolean).sort();
+      writeFileSync(path.join(res, 'batch.res'), batch.stdout);
+      // What Kbuild does next: each form the batch left out, on its own.
+      for (const f of Object.keys(all)) {
+        const name = f.slice(0, -2);
+        const decided = lines.find((l) => l.startsWith(`${name} `));
+        const ok = decided ? decided.slice(-1) : String(Number(spawnSync('gcc', ['-Wall', '-Werror', '-c', '-o', path.join(res, `${name}.o`), path.join(src, f)], { stdio: 'ignore' }).status === 0));
+        writeFileSync(path.join(res, `${name}.ok`), `${ok}\n`);
+      }
+      const header = spawnSync('sh', [script, res, src, 'host'], { encoding: 'utf8' });
+      return { lines, units: readdirSync(res).filter((f) => /^batch.*\.c$/.test(f)).sort(), header: header.stdout, stderr: header.stderr, status: header.status };
+    }
+
+    it('all forms compile: one unit decides them all; the first form of each API is used', () => {
+      const r = decide({ 'mem_new.c': form('mem', 1, '\treturn (int)strlen("a");'), 'mem_old.c': form('mem', 2, '\treturn 0;') });
+      assert.deepEqual(r.units, ['batch.c']);
+      assert.deepEqual(r.lines, ['canary-compiles 1', 'mem_new 1', 'mem_old 1']);
+      assert.match(r.header, /^#define KMOD_HAVE_MEM_NEW 1$/m);
+      assert.match(r.header, /^\/\* KMOD_HAVE_MEM_OLD: not used, a form before it is there \*\/$/m);
+    });
+
+    it('a form that does not compile is named by the error; the others are proven by a second unit', () => {
+      const r = decide({ 'mem_new.c': form('mem', 1, '\treturn no_such_function();'), 'mem_old.c': form('mem', 2, '\treturn 0;'), 'str_x.c': form('str', 1, '\treturn (int)strlen("x");') });
+      assert.deepEqual(r.units, ['batch-rest.c', 'batch.c']);
+      assert.deepEqual(r.lines, ['canary-compiles 1', 'mem_new 0', 'mem_old 1', 'str_x 1']);
+      assert.match(r.header, /^\/\* KMOD_HAVE_MEM_NEW: not in this kernel \*\/$/m);
+      assert.match(r.header, /^#define KMOD_HAVE_MEM_OLD 1$/m);
+      assert.match(r.header, /^#define KMOD_HAVE_STR_X 1$/m);
+    });
+
+    it('a form that breaks the unit for the others (unbalanced braces) is not trusted: each form on its own', () => {
+      const r = decide({ 'mem_new.c': form('mem', 1, '\tif (1) {\n\t\treturn 1;'), 'mem_old.c': form('mem', 2, '\treturn 0;'), 'str_x.c': form('str', 1, '\treturn (int)strlen("x");') });
+      assert.deepEqual(r.lines, [], 'the batch decides nothing');
+      assert.match(r.header, /^\/\* KMOD_HAVE_MEM_NEW: not in this kernel \*\/$/m);
+      assert.match(r.header, /^#define KMOD_HAVE_MEM_OLD 1$/m);
+      assert.match(r.header, /^#define KMOD_HAVE_STR_X 1$/m);
+    });
+
+    it('two forms defining the same name: each on its own, both found', () => {
+      const clash = (api: string) => `/*\n * kmod-api: ${api} 1\n */\nstatic int helper(void)\n{\n\treturn 0;\n}\n\nint kmod_probe(void);\nint kmod_probe(void)\n{\n\treturn helper();\n}\n`;
+      const r = decide({ 'a_one.c': clash('a'), 'b_one.c': clash('b') });
+      assert.deepEqual(r.lines, []);
+      assert.match(r.header, /^#define KMOD_HAVE_A_ONE 1$/m);
+      assert.match(r.header, /^#define KMOD_HAVE_B_ONE 1$/m);
+    });
+
+    it('no form of an API compiles: the header script stops, naming the API, the forms and their first errors', () => {
+      const r = decide({ 'mem_new.c': form('mem', 1, '\treturn no_such_function();'), 'mem_old.c': form('mem', 2, '\treturn other_missing();') });
+      assert.notEqual(r.status, 0);
+      assert.match(r.stderr, /kmod-probes: host has no known form of the kernel API 'mem'; tried:\n {2}probes\/mem_new\.c: .*mem_new\.c:\d+:\d+: error: implicit declaration of function .no_such_function.*\n {2}probes\/mem_old\.c: .*error: implicit declaration of function .other_missing/);
+    });
   });
 });

@@ -46,7 +46,7 @@ export const FORMS: Record<string, Form> = {
   KMOD_HAVE_U64_STATS_FETCH_BEGIN: { api: 'u64_stats_fetch', rank: 2 },
 };
 
-/** A probe's result: compiled, did not, or not tried because a form before it compiled. */
+/** A probe's result: compiled and used, did not compile, or compiled but not used because a form before it compiled. */
 export type Result = 'yes' | 'no' | 'skipped';
 
 /** "6.12.118+deb12-amd64" -> [6, 12]. */
@@ -65,12 +65,12 @@ function has(macro: string, v: Version): boolean {
   return (!f.since || !before(v, f.since)) && (!f.until || before(v, f.until));
 }
 
-/** The probe's result on mainline release `v`: skipped when a form tried before it is there. */
+/** The probe's result on mainline release `v`: skipped when it is there but a form before it is too. */
 export function expected(macro: string, v: Version): Result {
   const f = FORMS[macro] as Form;
+  if (!has(macro, v)) return 'no';
   const earlier = Object.keys(FORMS).filter((m) => FORMS[m]?.api === f.api && (FORMS[m]?.rank ?? 0) < f.rank);
-  if (earlier.some((m) => has(m, v))) return 'skipped';
-  return has(macro, v) ? 'yes' : 'no';
+  return earlier.some((m) => has(m, v)) ? 'skipped' : 'yes';
 }
 
 /** The project's probe results for one kernel tree. */
@@ -82,7 +82,7 @@ export function probeResults(dir: string): Map<string, Result> {
   const results = new Map<string, Result>();
   for (const m of header.matchAll(/^#define (KMOD_HAVE_\w+) 1$/gm)) results.set(m[1] as string, 'yes');
   for (const m of header.matchAll(/^\/\* (KMOD_HAVE_\w+): not in this kernel \*\/$/gm)) results.set(m[1] as string, 'no');
-  for (const m of header.matchAll(/^\/\* (KMOD_HAVE_\w+): not tried, a form before it is there \*\/$/gm)) results.set(m[1] as string, 'skipped');
+  for (const m of header.matchAll(/^\/\* (KMOD_HAVE_\w+): not used, a form before it is there \*\/$/gm)) results.set(m[1] as string, 'skipped');
   return results;
 }
 
