@@ -2,7 +2,8 @@
 # Installs what the kernel suite needs on Debian 12 (run as root):
 # headers and images of Debian's 6.1 and 6.12 kernels (the ABI number is
 # whatever the archive has today), dkms, sparse, QEMU, busybox, cpio and the
-# 6.12 kernel sources (for checkpatch.pl), the arm64 cross compiler.
+# 6.12 kernel sources (for checkpatch.pl), the arm64 cross compiler, clang,
+# lld and llvm (14: the clang-built 5.10 tree of the LLVM=1 test).
 set -euo pipefail
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -24,6 +25,7 @@ packages=(
   dkms sparse qemu-system-x86 busybox-static device-tree-compiler openssl
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross
   bison flex bc libelf-dev libssl-dev
+  clang lld llvm
 )
 apt-get install -y -q --no-install-recommends "${packages[@]}"
 

@@ -8,6 +8,8 @@
 # Per line: the boot kernel (tinyconfig + qemu.config) and the configurations
 # derived from it (configs/*.config: PM off, OF on with PM_SLEEP off, and on
 # 7.x a debug kernel with lockdep, KASAN, kmemleak, UBSAN, DEBUG_OBJECTS...).
+# On 5.10 also a tree configured with clang (LLVM=1), prepared only (see
+# llvm_tree below).
 # Cache: $KMOD_CACHE_DIR or ~/.cache/generator-kmod, kernels/<key>/, keyed by
 # source package version + config fragments + compiler; prints hits and misses.
 # Writes kernels/manifest.json for the tests.
@@ -102,10 +104,82 @@ build_tree() { # tree log
 	echo "build.sh: built $1 in $(($(date +%s) - start)) s"
 }
 
-add_entry() { # config dir source
+add_entry() { # config dir source [image [more JSON members]]
 	local release
 	release=$(make -C "$2/src" -s kernelrelease)
-	entries+=("{\"line\":\"${release%.*}\",\"config\":\"$1\",\"release\":\"$release\",\"kdir\":\"$2/src\",\"image\":\"$2/src/arch/x86/boot/bzImage\",\"source\":\"$3\"}")
+	entries+=("{\"line\":\"${release%.*}\",\"config\":\"$1\",\"release\":\"$release\",\"kdir\":\"$2/src\",\"image\":\"${4-$2/src/arch/x86/boot/bzImage}\",\"source\":\"$3\"${5:+,$5}}")
+}
+
+# The package's kernel sources, from the private apt cache, as DIR/src.
+extract_source() { # pkg version dir
+	local deb src
+	(cd "$apt_dir/archives" && apt-get "${apt_opts[@]}" download "$1=$2" >/dev/null)
+	deb=$(ls "$apt_dir/archives/${1}_"*.deb | head -n 1)
+	dpkg-deb --fsys-tarfile "$deb" | tar -x -O --wildcards './usr/src/linux-source-*.tar.xz' | tar -xJ -C "$3"
+	src=$(ls -d "$3"/linux-source-*)
+	mv "$src" "$3/src"
+}
+
+# A cache miss: DIR made from the earlier tree of the same kind and sources
+# (GLOB, see reusable_tree), or else by COMMAND (DIR exists, empty).
+miss_tree() { # dir glob pkg version kind what-a-fresh-one-takes command...
+	local old
+	rm -rf "$1"
+	old=$(reusable_tree "$2" "$3=$4")
+	if [ -n "$old" ]; then
+		echo "build.sh: cache miss $3 $4 $5: rebuilding $old for the new configuration"
+		mv "$old" "$1"
+		rm -f "$1/ok"
+	else
+		echo "build.sh: cache miss $3 $4 $5: $6"
+		mkdir -p "$1"
+		"${@:7}"
+	fi
+	echo "$3=$4" >"$1/source"
+}
+
+# The line whose clang-configured tree proves LLVM=1 (test/kernel/llvm.test.ts):
+# 5.10, because 7.x needs clang 17 (its Documentation/process/changes.rst) and
+# Debian 12 has 14 to 16; 5.10 wants 10.0.1 and its LLVM=1 means the plain
+# clang, ld.lld, llvm-ar... names, which Debian 12's clang, lld and llvm
+# packages (14) provide.
+llvm_line=5.10
+
+# That tree: the line's boot configuration (its .config: tinyconfig +
+# qemu.config) taken again by olddefconfig with LLVM=1, so only what depends
+# on the compiler changes, and nothing built but what external modules need
+# (modules_prepare: no vmlinux, no Module.symvers; about a minute from a cold
+# cache on 2 cores, a third of it the extraction). Modules build against it;
+# modpost cannot check their symbols. Keyed by the boot tree's key and the
+# clang and lld versions. Without clang, lld and llvm it is left out with a
+# warning (the test then fails in CI and skips elsewhere).
+llvm_tree() { # pkg version boot-dir boot-key
+	local pkg=$1 version=$2 tool lkey ldir start
+	for tool in clang ld.lld llvm-ar llvm-nm llvm-objcopy; do
+		command -v "$tool" >/dev/null || {
+			echo "build.sh: WARNING: $tool not found (test/kernel/install-deps.sh installs clang, lld, llvm): no clang-built $pkg tree" >&2
+			return 0
+		}
+	done
+	lkey=$(printf '%s\n%s\n%s\n%s\n' "$4" "$(clang --version | head -n 1)" "$(ld.lld --version | head -n 1)" \
+		'LLVM=1 olddefconfig modules_prepare' | sha256sum | cut -c1-16)
+	ldir=$kernels/$pkg-llvm-$lkey
+	if [ -f "$ldir/ok" ]; then
+		echo "build.sh: cache hit  $pkg $version llvm ($ldir)"
+	else
+		start=$(date +%s)
+		miss_tree "$ldir" "$kernels/$pkg-llvm-$hex16" "$pkg" "$version" llvm 'preparing (about a minute)' \
+			extract_source "$pkg" "$version" "$ldir"
+		cp "$3/src/.config" "$ldir/src/.config"
+		make -C "$ldir/src" -s LLVM=1 olddefconfig >/dev/null
+		verify_config "$ldir/src" "$here/qemu.config"
+		grep -qx CONFIG_CC_IS_CLANG=y "$ldir/src/.config" || { echo "build.sh: $ldir/src: not configured for clang" >&2; return 1; }
+		make -C "$ldir/src" -s -j"$jobs" LLVM=1 modules_prepare >"$ldir/build.log" 2>&1 || { tail -n 30 "$ldir/build.log" >&2; return 1; }
+		touch "$ldir/ok"
+		echo "build.sh: prepared $ldir in $(($(date +%s) - start)) s"
+	fi
+	add_entry llvm "$ldir" "$pkg $version" '' '"makeArgs":["LLVM=1"]'
+	used+=("$ldir")
 }
 
 for line in "${lines[@]}"; do
@@ -122,22 +196,8 @@ for line in "${lines[@]}"; do
 	if [ -f "$dir/ok" ]; then
 		echo "build.sh: cache hit  $pkg $version boot ($dir)"
 	else
-		rm -rf "$dir"
-		old=$(reusable_tree "$kernels/$pkg-$hex16" "$pkg=$version")
-		if [ -n "$old" ]; then
-			echo "build.sh: cache miss $pkg $version boot: rebuilding $old for the new configuration"
-			mv "$old" "$dir"
-			rm -f "$dir/ok"
-		else
-			echo "build.sh: cache miss $pkg $version boot: building (several minutes)"
-			mkdir -p "$dir"
-			(cd "$apt_dir/archives" && apt-get "${apt_opts[@]}" download "$pkg=$version" >/dev/null)
-			deb=$(ls "$apt_dir/archives/${pkg}_"*.deb | head -n 1)
-			dpkg-deb --fsys-tarfile "$deb" | tar -x -O --wildcards './usr/src/linux-source-*.tar.xz' | tar -xJ -C "$dir"
-			src=$(ls -d "$dir"/linux-source-*)
-			mv "$src" "$dir/src"
-		fi
-		echo "$pkg=$version" >"$dir/source"
+		miss_tree "$dir" "$kernels/$pkg-$hex16" "$pkg" "$version" boot 'building (several minutes)' \
+			extract_source "$pkg" "$version" "$dir"
 		make -C "$dir/src" -s tinyconfig >/dev/null
 		"$dir/src/scripts/kconfig/merge_config.sh" -m -O "$dir/src" "$dir/src/.config" "$here/qemu.config" >/dev/null
 		make -C "$dir/src" -s olddefconfig >/dev/null
@@ -158,20 +218,11 @@ for line in "${lines[@]}"; do
 		if [ -f "$ddir/ok" ]; then
 			echo "build.sh: cache hit  $pkg $version $name ($ddir)"
 		else
-			rm -rf "$ddir"
-			old=$(reusable_tree "$kernels/$pkg-$name-$hex16" "$pkg=$version")
-			if [ -n "$old" ]; then
-				# Its own earlier tree: only what changed since is rebuilt.
-				echo "build.sh: cache miss $pkg $version $name: rebuilding $old for the new configuration"
-				mv "$old" "$ddir"
-				rm -f "$ddir/ok"
-				cp "$dir/src/.config" "$ddir/src/.config"
-			else
-				echo "build.sh: cache miss $pkg $version $name: building"
-				mkdir -p "$ddir"
+			# Its own earlier tree (only what changed since is rebuilt), else a
+			# copy of the boot tree; either way from the boot configuration.
+			miss_tree "$ddir" "$kernels/$pkg-$name-$hex16" "$pkg" "$version" "$name" building \
 				cp -a "$dir/src" "$ddir/src"
-			fi
-			echo "$pkg=$version" >"$ddir/source"
+			cp "$dir/src/.config" "$ddir/src/.config"
 			"$ddir/src/scripts/kconfig/merge_config.sh" -m -O "$ddir/src" "$ddir/src/.config" "$fragment" >/dev/null
 			make -C "$ddir/src" -s olddefconfig >/dev/null
 			verify_config "$ddir/src" "$fragment"
@@ -181,6 +232,7 @@ for line in "${lines[@]}"; do
 		add_entry "$name" "$ddir" "$pkg $version"
 		used+=("$ddir")
 	done
+	if [ "$line" = "$llvm_line" ]; then llvm_tree "$pkg" "$version" "$dir" "$key"; fi
 
 	# Trees of this line that this run does not use (an older key or package
 	# version, a configuration no longer wanted): removed, each is 1-2 GB.

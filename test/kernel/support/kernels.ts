@@ -4,7 +4,9 @@
  * release changes with every security update, so it is read from the
  * installed metapackages at run time), and, when KMOD_SOURCE_KERNELS is not
  * "0", small kernels built from Debian's 5.10 and newest 7.x sources by
- * test/kernel/source-kernels/build.sh (listed in its manifest).
+ * test/kernel/source-kernels/build.sh (listed in its manifest). The same
+ * manifest lists a 5.10 tree configured with clang and only prepared
+ * (llvmKernel(): test/kernel/llvm.test.ts alone uses it, never the matrix).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,13 +19,16 @@ export interface Kernel {
   line: string;
   /** The line and, for a derived configuration, its name: "7.3", "7.3-debug", "5.10-nopm". */
   label: string;
-  /** boot: the kernel a line boots; debug: with lockdep/KASAN/kmemleak/UBSAN...; others build only. */
-  config: 'boot' | 'debug' | 'nopm' | 'of';
+  /**
+   * boot: the kernel a line boots; debug: with lockdep/KASAN/kmemleak/UBSAN...; nopm, of: build
+   * only; llvm: built with clang, prepared only (no vmlinux), for test/kernel/llvm.test.ts alone.
+   */
+  config: 'boot' | 'debug' | 'nopm' | 'of' | 'llvm';
   /** Release as in uname -r, e.g. "6.1.0-56-amd64". */
   release: string;
   /** Prepared build tree (headers). */
   kdir: string;
-  /** Bootable image for QEMU. */
+  /** Bootable image for QEMU ('' for the llvm tree: it has none). */
   image: string;
   /** "debian": installed headers (DKMS and install tests too); "source": built by the suite. */
   kind: 'debian' | 'source';
@@ -50,6 +55,7 @@ export function sourceKernelsWanted(): boolean {
 export const DERIVED_CONFIGS = {
   nopm: 'PM and PM_SLEEP off, KUnit a module',
   of: 'OF on, PM on, PM_SLEEP off',
+  llvm: 'the boot configuration built with clang (LLVM=1), prepared only: no vmlinux, no Module.symvers',
 } as const;
 
 /** What each source-built configuration has on (true) and off (false): checked in its .config. */
@@ -89,6 +95,27 @@ export const CONFIG_CLAIMS: Record<Kernel['config'], Record<string, boolean>> = 
   // KUnit as a module (=m), as Fedora and RHEL have it: make vmtest must load kunit.ko.
   nopm: { PM: false, PM_SLEEP: false, OF: false, KUNIT: false },
   of: { OF: true, PM: true, PM_SLEEP: false },
+  // The compiler and linker kbuild found with LLVM=1, and what every generated kind needs.
+  llvm: {
+    CC_IS_CLANG: true,
+    CC_IS_GCC: false,
+    LD_IS_LLD: true,
+    MODULES: true,
+    MODVERSIONS: true,
+    PM: true,
+    PM_SLEEP: true,
+    PCI: true,
+    PCI_MSI: true,
+    I2C: true,
+    REGMAP_I2C: true,
+    HWMON: true,
+    NET: true,
+    INET: true,
+    USB: true,
+    USB_GADGET: true,
+    KUNIT: true,
+    OF: false,
+  },
   debug: {
     PROVE_LOCKING: true,
     DEBUG_ATOMIC_SLEEP: true,
@@ -115,11 +142,13 @@ interface ManifestEntry {
   release: string;
   kdir: string;
   image: string;
+  /** make arguments the tree was configured with (the llvm tree: LLVM=1). */
+  makeArgs?: string[];
 }
 
 function sourceKernel(e: ManifestEntry): Kernel {
   const config = e.config ?? 'boot';
-  const makeArgs = Number(e.line.split('.')[0]) >= 7 ? [`CHECK=${SPARSE_WRAPPER}`] : [];
+  const makeArgs = [...(e.makeArgs ?? []), ...(Number(e.line.split('.')[0]) >= 7 ? [`CHECK=${SPARSE_WRAPPER}`] : [])];
   return {
     line: e.line,
     label: config === 'boot' ? e.line : `${e.line}-${config}`,
@@ -132,9 +161,17 @@ function sourceKernel(e: ManifestEntry): Kernel {
   };
 }
 
+const manifestPath = (): string => path.join(cacheDir(), 'kernels', 'manifest.json');
+const SOURCE_HINT = 'run test/kernel/source-kernels/build.sh (or set KMOD_SOURCE_KERNELS=0 outside CI)';
+
+/**
+ * The source-built kernels the matrix and the other tests use: per line the
+ * configurations below, looked up by name, so the manifest's llvm tree is
+ * never among them (it has no image and no Module.symvers; see llvmKernel()).
+ */
 function resolveSourceKernels(): { kernels: Kernel[]; missing: string[] } {
-  const manifest = path.join(cacheDir(), 'kernels', 'manifest.json');
-  const hint = 'run test/kernel/source-kernels/build.sh (or set KMOD_SOURCE_KERNELS=0 outside CI)';
+  const manifest = manifestPath();
+  const hint = SOURCE_HINT;
   if (!existsSync(manifest)) return { kernels: [], missing: [`${manifest}: source-built kernels; ${hint}`] };
   const entries = JSON.parse(readFileSync(manifest, 'utf8')) as ManifestEntry[];
   const kernels: Kernel[] = [];
@@ -159,6 +196,27 @@ function resolveSourceKernels(): { kernels: Kernel[]; missing: string[] } {
     }
   }
   return { kernels, missing };
+}
+
+/** The line of the clang-built tree (build.sh's llvm_line: 7.x needs clang 17, Debian 12 has 14-16). */
+export const LLVM_LINE = '5.10';
+
+/**
+ * The tree build.sh configured and prepared with LLVM=1 (make modules_prepare
+ * only: no vmlinux, so no Module.symvers and no image), or what is missing.
+ */
+export function llvmKernel(): { kernel?: Kernel; missing: string[] } {
+  if (!sourceKernelsWanted()) return { missing: ['the clang-built source kernel (KMOD_SOURCE_KERNELS=0)'] };
+  const manifest = manifestPath();
+  if (!existsSync(manifest)) return { missing: [`${manifest}: source-built kernels; ${SOURCE_HINT}`] };
+  const entries = JSON.parse(readFileSync(manifest, 'utf8')) as ManifestEntry[];
+  const e = entries.find((k) => k.config === 'llvm' && (k.line === LLVM_LINE || k.line.startsWith(`${LLVM_LINE}.`)));
+  const hint = `${SOURCE_HINT}, with clang, lld and llvm installed (test/kernel/install-deps.sh)`;
+  if (!e) return { missing: [`the clang-built ${LLVM_LINE} tree (llvm) in ${manifest}; ${hint}`] };
+  const prepared = ['.config', 'include/generated/autoconf.h', 'scripts/mod/modpost'].map((f) => path.join(e.kdir, f));
+  const absent = prepared.filter((f) => !existsSync(f));
+  if (absent.length > 0) return { missing: [`${absent.join(', ')} (the prepared llvm tree); ${hint}`] };
+  return { kernel: sourceKernel(e), missing: [] };
 }
 
 /** Debian 12 kernel lines and the headers metapackage that pulls in each one. */
