@@ -9,6 +9,7 @@ import { uapiSpdx } from './licenses.js';
 import { builtModules, kernelApis, kernelConfigs, kunitModules, testModules, licenseOf, moduleHeaders, toolPrograms, type ModuleEntry, type ProjectAnswers } from './project.js';
 import { KERNEL_TROUBLE } from './trouble.js';
 import { upperIdent } from './naming.js';
+import { VIRT_WINDOWS_BASE, VIRT_WINDOWS_SIZE, virtPlacement, type VirtPlacement } from '../platform/dt.js';
 
 export interface TemplateContext {
   /** Project (DKMS package) name; also the first module's name. */
@@ -46,6 +47,8 @@ export interface TemplateContext {
   tools: readonly string[];
   /** The kernel-log pattern of trouble (Oops, BUG, WARNING, ...) make vmtest fails on, in POSIX ERE. */
   kernelTrouble: string;
+  /** A platform driver's place on QEMU's virt machine (its overlay and test), generators/platform/dt.ts. */
+  virt: { placement: (name: string) => VirtPlacement; windowsBase: string; windowsSize: string };
   /** The module this template is rendered for (module templates only; else the first module). */
   module: ModuleEntry;
   /** Escaping helpers, one per target language. */
@@ -82,6 +85,7 @@ export function templateContext(
     headers: modules.flatMap(moduleHeaders),
     tools: modules.flatMap(toolPrograms),
     kernelTrouble: KERNEL_TROUBLE,
+    virt: { placement: virtPlacement, windowsBase: VIRT_WINDOWS_BASE.toString(16), windowsSize: VIRT_WINDOWS_SIZE.toString(16) },
     module,
     c: { string: cString, comment: cComment, commentLines: cCommentLines, define: cDefine, call: cCall },
     sh: { quote: shellQuote, dquote: shellDoubleQuote, comment: hashComment },

@@ -258,7 +258,7 @@ describe('make vmtest files', () => {
     assert.match(read('tests/mine.sh'), /no PCI device 0x8086:0x1234 in this VM: only loading and unloading are tested/);
     assert.match(read('tests/sens.sh'), /^# vmtest-intree: i2c-stub i2c-dev$/m);
     assert.match(read('tests/ub.sh'), /^# vmtest-intree: dummy_hcd libcomposite usb_f_ss_lb$/m);
-    assert.match(read('Makefile'), /^vmtest: kdir\n\t\$\(MAKE\) \$\(KBUILD\) KMOD_TEST_MODULES=1 modules\n\tKERNELRELEASE='\$\(KERNELRELEASE\)' KDIR='\$\(KOUT\)' MODULES='\$\(MODULES\)( \$\(TEST_MODULES\))?' sh scripts\/vmtest\.sh$/m);
+    assert.match(read('Makefile'), /^vmtest: kdir\n\t\$\(MAKE\) \$\(KBUILD\) KMOD_TEST_MODULES=1 modules\n\tARCH='\$\(ARCH\)' CROSS_COMPILE='\$\(CROSS_COMPILE\)' \\\n\tKERNELRELEASE='\$\(KERNELRELEASE\)' KDIR='\$\(KOUT\)' MODULES='\$\(MODULES\)( \$\(TEST_MODULES\))?' sh scripts\/vmtest\.sh$/m);
     assert.match(read('Kbuild'), /^obj-\$\(if \$\(CONFIG_KUNIT\),m\) \+= sens_kunit\.o\nobj-\$\(if \$\(CONFIG_KUNIT\),m\) \+= kn_kunit\.o$/m);
     assert.match(read('.gitignore'), /^\/\.vmtest\/$/m);
   });

@@ -15,12 +15,12 @@ const MARKERS: Record<string, { driver: RegExp[]; testdev: RegExp[]; dtso: RegEx
   mmio: {
     driver: [/devm_platform_ioremap_resource\(pdev, 0\)/, /void __iomem \*base;/, /#include <linux\/io\.h>/],
     testdev: [/DEFINE_RES_MEM\(mmio_base, 0x1000\)/, /module_param\(mmio_base, ulong, 0444\)/],
-    dtso: [/reg = <0x0 0xfe000000 0x1000>;/],
+    dtso: [/reg = <0x0 0x5f[ef][0-9a-f]{5} 0x0 0x1000>;/, /no-map;/],
   },
   irq: {
     driver: [/devm_request_irq\(dev, priv->irq, /, /platform_get_irq\(pdev, 0\)/, /static irqreturn_t /],
     testdev: [/DEFINE_RES_IRQ\(line\)/, /module_param_cb\(raise_irq, &raise_irq_ops, NULL, 0200\);/, /generic_handle_irq\(own_irq\);/],
-    dtso: [/interrupts-extended/],
+    dtso: [/interrupts = <0 \d+ 4>;/],
   },
   sysfs: { driver: [/static DEVICE_ATTR_RW\(value\);/, /\.dev_groups = /, /sysfs_emit/], testdev: [], dtso: [] },
   pm: { driver: [/DEFINE_SIMPLE_DEV_PM_OPS\(/, /\.pm = pm_sleep_ptr\(/], testdev: [], dtso: [] },
@@ -128,7 +128,7 @@ describe('yo kmod:platform: the interrupt handler claims only what the device ra
     assert.match(testdev, /irq_work_queue\(&testdev_irq_work\);\n\tirq_work_sync\(&testdev_irq_work\);/);
     assert.match(testdev, /platform_device_unregister\(testdev\);\n\ttestdev_irq_free\(\);/, 'the device (and the handler) goes before the line');
     const t = readFileSync(path.join(result.cwd, 'tests/pd.sh'), 'utf8');
-    assert.match(t, /check "no interrupt \$IRQ unhandled yet" grep -qx "unhandled 0" \/proc\/irq\/\$IRQ\/spurious\n.*echo 1 >\/sys\/module\/pd_testdev\/parameters\/raise_irq'\ncheck "the driver does not claim it" grep -qx "unhandled 1" \/proc\/irq\/\$IRQ\/spurious/);
+    assert.match(t, /\tcheck "no interrupt \$IRQ unhandled yet" grep -qx "unhandled 0" \/proc\/irq\/\$IRQ\/spurious\n.*echo 1 >\/sys\/module\/pd_testdev\/parameters\/raise_irq'\n\tcheck "the driver does not claim it" grep -qx "unhandled 1" \/proc\/irq\/\$IRQ\/spurious/);
   });
 
   it('without registers: nothing to ask the device, so nothing is claimed', async () => {
