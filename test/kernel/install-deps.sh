@@ -3,7 +3,10 @@
 # headers and images of Debian's 6.1 and 6.12 kernels (the ABI number is
 # whatever the archive has today), dkms, sparse, QEMU, busybox, cpio and the
 # 6.12 kernel sources (for checkpatch.pl), the arm64 cross compiler, clang,
-# lld and llvm (14: the clang-built 5.10 tree of the LLVM=1 test).
+# lld and llvm (14: the clang-built 5.10 tree of the LLVM=1 test); for the
+# ARM tests (Debian's arm64/armhf kernels come from test/kernel/arm/fetch.sh)
+# the armhf cross compiler, qemu-system-arm, and the 6.1 sources (with the
+# 6.12 ones: make target-modpost's sources for the armhf headers).
 set -euo pipefail
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -21,9 +24,10 @@ packages=(
   build-essential make gcc perl kmod xz-utils zstd gzip cpio git
   linux-headers-amd64 linux-image-amd64
   linux-headers-6.12-amd64 linux-image-6.12-amd64
-  linux-source-6.12
+  linux-source-6.12 linux-source-6.1
   dkms sparse qemu-system-x86 busybox-static device-tree-compiler openssl
   gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+  gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-system-arm
   bison flex bc libelf-dev libssl-dev
   clang lld llvm
 )

@@ -13,6 +13,7 @@ import { runApp } from '../support/run-app.js';
 const PROJECT_FILES = [
   'hello.c', 'kmod_compat.h', 'Kbuild', 'Makefile', 'dkms.conf', '.gitignore', 'README.md', '.yo-rc.json',
   '.clang-format', '.clangd', '.editorconfig', 'scripts/doctor.sh', 'scripts/compile-commands.sh', 'scripts/vmtest.sh', 'tests/hello.sh',
+  'scripts/target-modpost.sh',
 ];
 
 function yoRc(dir: string): Record<string, unknown> {
@@ -211,8 +212,12 @@ describe('yo kmod build-environment files', () => {
     result.assertFileContent('.clangd', /- -mrecord-mcount/);
     result.assertFileContent('.editorconfig', /\[\*\.\{c,h,dts,dtsi,dtso\}\]\nindent_style = tab/);
     result.assertFileContent('scripts/doctor.sh', /^#!\/bin\/sh$/m);
+    result.assertFileContent('scripts/target-modpost.sh', /^#!\/bin\/sh$/m);
+    // The modpost make target-modpost built for KDIR reaches every kbuild call.
+    result.assertFileContent('Makefile', /^\t  \$\(if \$\(MODPOST\),MODPOST=\$\(MODPOST\)\)$/m);
+    result.assertFileContent('.gitignore', /^\/\.kmod-modpost\/$/m);
     result.assertNoFile('.github/workflows/build.yml');
-    for (const target of ['load', 'unload', 'reload', 'check', 'compile_commands.json', 'format', 'sign', 'doctor', 'dkms-install', 'dkms-remove', 'help']) {
+    for (const target of ['load', 'unload', 'reload', 'check', 'compile_commands.json', 'format', 'sign', 'doctor', 'target-modpost', 'dkms-install', 'dkms-remove', 'help']) {
       result.assertFileContent('Makefile', new RegExp(`^${target.replace('.', '\\.')}:`, 'm'));
       result.assertFileContent('Makefile', new RegExp(`@echo '  (\\S+, )*${target.replace('.', '\\.')}[ ,]`));
     }

@@ -86,8 +86,8 @@ export function probeResults(dir: string): Map<string, Result> {
   return results;
 }
 
-/** Every probe of the project decided as the kernel's version says (mainline kernels only). */
-export function assertProbes(dir: string, kernel: Kernel): void {
+/** Every probe of the project decided as the kernel's version says (mainline kernels only; a Kernel or an ArmKernel). */
+export function assertProbes(dir: string, kernel: Pick<Kernel, 'label' | 'release'>): void {
   const results = probeResults(dir);
   assert.deepEqual([...results.keys()].sort(), Object.keys(FORMS).sort(), 'every form was probed');
   const v = versionOf(kernel.release);

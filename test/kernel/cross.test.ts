@@ -1,0 +1,250 @@
+/**
+ * Cross builds for ARM (#22, and #21's "probes under cross ARCH=/CROSS_COMPILE="):
+ * one project with every kind built the way a board developer builds it,
+ * `make -jN W=1 C=1 KMOD_TEST_MODULES=1 KDIR=... ARCH=... CROSS_COMPILE=...`,
+ * against Debian 12's arm64 and armhf headers, 6.1 and 6.12
+ * (test/kernel/arm/fetch.sh, support/arm.ts). Each build must be warning-free,
+ * every .ko an ELF of the target's machine with the kernel's vermagic, and
+ * every kernel API probe decided as the version has the API.
+ *
+ * armhf: Debian's armhf headers run the host's (amd64) linux-kbuild, whose
+ * modpost has 64-bit pointers in its device-table layouts, so a module with
+ * an OF match table (platform, I2C) stops at modpost. Proven here, with the
+ * user's fix: the build fails with modpost's of_device_id message, `make
+ * doctor` names the problem and `make target-modpost`, that target builds a
+ * modpost for the target from the same version's sources
+ * (/usr/src/linux-source-<line>.tar.xz, install-deps.sh), and the same build
+ * then passes, with no MODPOST given (the Makefile finds it). `make doctor`
+ * also names a modpost and host tools built for another machine (Exec format
+ * error), and target-modpost names the package when the sources are missing.
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { execAsync, execOk, limiter, which, type ExecResult } from './support/exec.js';
+import { IN_CI } from './support/gate.js';
+import { crossArgs, elfMachine, resolveArmKernels, type ArmKernel } from './support/arm.js';
+import { JOBS, assertCleanBuild, badLines, copyProject, generate, make, makeOk, modinfo } from './support/kbuild.js';
+import { track } from './support/matrix.js';
+import { assertProbes } from './support/probes.js';
+
+const TOOLS: readonly [string, string][] = [
+  ['make', 'make'],
+  ['sparse', 'sparse'],
+  ['readelf', 'binutils'],
+  ['modinfo', 'kmod'],
+  ['xz', 'xz-utils'],
+];
+
+/** One module of every kind (hello comes with the project); between them they use every probe. */
+const KINDS: readonly (readonly string[])[] = [
+  ['chardev', '--name', 'x_cdev', '--flavor', 'classic'],
+  ['chardev', '--name', 'x_misc', '--flavor', 'misc'],
+  ['platform', '--name', 'x_plat', '--features', 'mmio,irq,sysfs,pm'],
+  ['pci', '--name', 'x_edu'],
+  ['i2c', '--name', 'x_i2c'],
+  ['netdev', '--name', 'x_net'],
+  ['usb', '--name', 'x_usb'],
+];
+/** The KUnit modules are not among them: Debian's kernels have no KUnit, so Kbuild leaves them out. */
+const KOS = ['hello', 'x_cdev', 'x_misc', 'x_plat', 'x_plat_testdev', 'x_edu', 'x_i2c', 'x_net', 'x_usb'];
+
+/** modpost's complaint with the host's layouts: FATAL: on 6.1, ERROR: on 6.12. */
+const OF_LAYOUT = /^(FATAL|ERROR): modpost: .*sizeof\(struct of_device_id\)=200 is not a modulo of the size of section __mod_of__\S*_device_table=\d+\.?$/m;
+/** The lines that complaint brings: modpost's own and make's error trail. */
+const MODPOST_FAILURE = [OF_LAYOUT, /^Fix definition of struct of_device_id in mod_devicetable\.h$/, /^make(\[\d+\])?: \*\*\* /];
+
+/** The linux-source tarball target-modpost takes by default (install-deps.sh installs them). */
+const sourceTarball = (k: ArmKernel) => `/usr/src/linux-source-${k.line}.tar.xz`;
+
+function crossBuild(dir: string, k: ArmKernel): Promise<ExecResult> {
+  return execAsync('make', [JOBS, '-C', dir, 'W=1', 'C=1', 'KMOD_TEST_MODULES=1', ...crossArgs(k)], { timeoutMs: 600_000 });
+}
+
+function assertElf(dir: string, k: ArmKernel): void {
+  const want = elfMachine(k);
+  for (const ko of KOS) {
+    const h = execOk('readelf', ['-h', path.join(dir, `${ko}.ko`)]).stdout;
+    assert.match(h, new RegExp(`^\\s*Machine:\\s+${want.machine}$`, 'm'), `${ko}.ko is for ${want.machine}:\n${h}`);
+    assert.match(h, new RegExp(`^\\s*Class:\\s+${want.elfClass}$`, 'm'), `${ko}.ko is ${want.elfClass}:\n${h}`);
+    const v = modinfo('vermagic', path.join(dir, `${ko}.ko`));
+    assert.ok(v.startsWith(`${k.release} `), `${ko}.ko vermagic "${v}" is for ${k.release}`);
+  }
+}
+
+/** A copy of `k`'s headers whose host tools are ARM programs (its busybox), as in a board's cross-built headers package. */
+function foreignToolsTree(k: ArmKernel): string {
+  const tree = mkdtempSync(path.join(tmpdir(), 'kmod-foreign-kdir-'));
+  copyFileSync(path.join(k.kdir, 'Makefile'), path.join(tree, 'Makefile'));
+  copyFileSync(path.join(k.kdir, '.config'), path.join(tree, '.config'));
+  symlinkSync(path.join(k.kdir, 'include'), path.join(tree, 'include'));
+  for (const tool of ['scripts/basic/fixdep', 'scripts/mod/modpost']) {
+    mkdirSync(path.dirname(path.join(tree, tool)), { recursive: true });
+    copyFileSync(k.busybox, path.join(tree, tool));
+  }
+  return tree;
+}
+
+/** Whether this machine runs 32-bit ARM programs anyway (binfmt_misc with qemu-user): then nothing is foreign. */
+function runsArm(): boolean {
+  const entry = '/proc/sys/fs/binfmt_misc/qemu-arm';
+  return existsSync(entry) && readFileSync(entry, 'utf8').startsWith('enabled');
+}
+
+function gate(): { kernels: ArmKernel[] } | undefined {
+  const { kernels, missing } = resolveArmKernels();
+  for (const [tool, pkg] of TOOLS) if (!which(tool)) missing.push(`${tool} (Debian package ${pkg})`);
+  for (const k of kernels) {
+    if (k.arch === 'armhf' && !existsSync(sourceTarball(k))) missing.push(`${sourceTarball(k)} (Debian package linux-source-${k.line}; make target-modpost's sources)`);
+  }
+  if (missing.length === 0) return { kernels };
+  const why = `the ARM cross-build test cannot run; missing:\n  - ${missing.join('\n  - ')}\nInstall with: sudo bash test/kernel/install-deps.sh && bash test/kernel/arm/fetch.sh`;
+  if (IN_CI) {
+    it('cross ARM: prerequisites', () => {
+      throw new Error(`CI requires Debian's ARM kernels: ${why}`);
+    });
+    return undefined;
+  }
+  const banner = '!'.repeat(78);
+  process.stderr.write(`\n${banner}\n!!! SKIPPED (not in CI): ${why}\n${banner}\n\n`);
+  it('cross ARM: SKIPPED, prerequisites missing (not in CI)', { skip: `missing: ${missing.join('; ')}` }, () => {});
+  return undefined;
+}
+
+describe('cross builds for ARM (Debian 12 arm64 and armhf headers)', () => {
+  const ready = gate();
+  if (!ready) return;
+  const project = generate(['--name', 'hello']);
+  for (const args of KINDS) generate(args, project);
+  // One kernel's builds at a time (each with -jN): the machine's cores are the limit.
+  const serial = limiter(1);
+
+  for (const k of ready.kernels) {
+    const dir = copyProject(project, k.label);
+    const cross = crossArgs(k);
+
+    if (k.arch === 'arm64') {
+      const build = serial(() => crossBuild(dir, k));
+      build.catch(() => undefined);
+      describe(`${k.label} (${k.release}, ${cross.slice(1).join(' ')})`, () => {
+        it('every kind builds with make -jN W=1 C=1 KMOD_TEST_MODULES=1, no warning; ELF AArch64 modules for the release', () =>
+          track(k.label, 'cross', 'build', async () => {
+            const b = await build;
+            const log = `${b.stdout}${b.stderr}`;
+            assert.equal(b.status, 0, `${b.command} failed:\n${log}`);
+            assertCleanBuild(log, KOS);
+            assertElf(dir, k);
+          }));
+        it('every kernel API probe is decided as the version has the API', () =>
+          track(k.label, 'cross', 'probes', async () => {
+            assert.equal((await build).status, 0, 'the build succeeded');
+            assertProbes(dir, k);
+          }));
+      });
+      continue;
+    }
+
+    // armhf: the build without the fix, doctor, the fix, the same build again, doctor again.
+    const steps = serial(async () => {
+      const broken = await crossBuild(dir, k);
+      const doctorBefore = make(dir, ['-s', 'doctor', ...cross]);
+      const fix = make(dir, ['-s', 'target-modpost', ...cross]);
+      const fixed = await crossBuild(dir, k);
+      const doctorAfter = make(dir, ['-s', 'doctor', ...cross]);
+      return { broken, doctorBefore, fix, fixed, doctorAfter };
+    });
+    steps.catch(() => undefined);
+    describe(`${k.label} (${k.release}, ${cross.slice(1).join(' ')})`, () => {
+      it("without the fix: the build stops at modpost's of_device_id size, and only there", () =>
+        track(k.label, 'cross', 'host-modpost', async () => {
+          const { broken } = await steps;
+          const log = `${broken.stdout}${broken.stderr}`;
+          assert.notEqual(broken.status, 0, `${broken.command} must fail with the host's modpost:\n${log}`);
+          assert.match(log, OF_LAYOUT, "modpost's of_device_id message");
+          // Everything else was compiled W=1 C=1 and is clean: the OF layout is the only problem.
+          const rest = log.split('\n').filter((l) => !MODPOST_FAILURE.some((re) => re.test(l)));
+          assertCleanBuild(rest.join('\n'), KOS);
+        }));
+
+      it("make doctor names the problem and make target-modpost", () =>
+        track(k.label, 'cross', 'doctor', async () => {
+          const { doctorBefore: d } = await steps;
+          const out = d.stdout + d.stderr;
+          assert.notEqual(d.status, 0, `doctor fails:\n${out}`);
+          assert.match(out, /^FAIL: +modpost \(\S+\/scripts\/mod\/modpost\) has another word size's device-table layouts: .*sizeof\(struct of_device_id\)=200 is not a modulo/m, out);
+          assert.match(out, /run 'make target-modpost': it builds modpost for this 32-bit target/, out);
+          assert.match(out, /linux-source-<version>/, out);
+        }));
+
+      it(`make target-modpost builds modpost for the target from ${sourceTarball(k)}`, () =>
+        track(k.label, 'cross', 'target-modpost', async () => {
+          const { fix } = await steps;
+          const out = fix.stdout + fix.stderr;
+          assert.equal(fix.status, 0, `${fix.command} failed:\n${out}`);
+          assert.match(out, new RegExp(`scripts/mod from ${sourceTarball(k).replace(/\./g, '\\.')} \\(Linux ${k.line.replace('.', '\\.')}\\.\\d+, arm,`), out);
+          assert.match(out, /the target's layouts: sizeof\(struct of_device_id\)=196, ELFCLASS32/, out);
+          const help = makeOk(dir, ['-s', 'help', ...cross]).stdout;
+          assert.match(help, /MODPOST +kbuild's modpost \(now: \S+\/\.kmod-modpost\/\S+\/scripts\/mod\/modpost;/, help);
+        }));
+
+      it('then the same build (no MODPOST given) passes: every kind W=1 C=1 clean, ELF ARM modules for the release', () =>
+        track(k.label, 'cross', 'build', async () => {
+          const { broken, fixed } = await steps;
+          const log = `${fixed.stdout}${fixed.stderr}`;
+          assert.equal(fixed.status, 0, `${fixed.command} failed:\n${log}`);
+          assert.deepEqual(badLines(log), [], `build not clean:\n${log}`);
+          assert.match(log, /MODPOST\s+\S*Module\.symvers/, `modpost ran:\n${log}`);
+          // The objects are those of the build above (compiled there with W=1 C=1, clean); modpost and the link are new.
+          const first = `${broken.stdout}${broken.stderr}`.split('\n').filter((l) => !MODPOST_FAILURE.some((re) => re.test(l)));
+          assertCleanBuild([...first, log].join('\n'), KOS);
+          assertElf(dir, k);
+        }));
+
+      it('make doctor is content after the fix', () =>
+        track(k.label, 'cross', 'doctor-after', async () => {
+          const { doctorAfter: d } = await steps;
+          const out = d.stdout + d.stderr;
+          assert.equal(d.status, 0, `doctor passes:\n${out}`);
+          assert.match(out, /^ok: +the tree's host tools run on \S+ \(modpost: \S+\/\.kmod-modpost\//m, out);
+          assert.match(out, /^ok: +modpost knows the 32-bit target's device-table layouts/m, out);
+        }));
+
+      it('every kernel API probe is decided as the version has the API', () =>
+        track(k.label, 'cross', 'probes', async () => {
+          assert.equal((await steps).fixed.status, 0, 'the build succeeded');
+          assertProbes(dir, k);
+        }));
+
+      if (k.line === '6.1') {
+        it('make target-modpost without the sources names the package to install', () =>
+          track(k.label, 'cross', 'no-source', async () => {
+            await steps;
+            const r = make(dir, ['-s', 'target-modpost', ...cross, 'KSRC=/nonexistent/linux.tar.xz']);
+            const out = r.stdout + r.stderr;
+            assert.notEqual(r.status, 0, out);
+            assert.match(out, /needs the sources of Linux 6\.1\.\d+ \(its scripts\/mod\), not found at KSRC=\/nonexistent\/linux\.tar\.xz/, out);
+            assert.match(out, /sudo apt install linux-source-6\.1 +\(then \/usr\/src\/linux-source-6\.1\.tar\.xz is used\)/, out);
+          }));
+
+        it('make doctor names host tools built for another machine (Exec format error) and the fix for each', { skip: runsArm() ? 'this machine runs ARM programs (binfmt_misc qemu-arm)' : false }, () =>
+          track(k.label, 'cross', 'doctor-foreign', async () => {
+            await steps;
+            // modpost alone foreign (MODPOST= an ARM program): target-modpost is the fix.
+            const m = make(dir, ['-s', 'doctor', ...cross, `MODPOST=${k.busybox}`]);
+            const mout = m.stdout + m.stderr;
+            assert.notEqual(m.status, 0, mout);
+            assert.match(mout, new RegExp(`^FAIL: +modpost \\(${k.busybox.replace(/[.+]/g, '\\$&')}\\) was built for another machine \\(Exec format error\\): run 'make target-modpost'`, 'm'), mout);
+            // fixdep and modpost foreign (a board's headers cross-built on another machine).
+            const tree = foreignToolsTree(k);
+            const f = make(dir, ['-s', 'doctor', `KDIR=${tree}`, `ARCH=${k.makeArch}`, `CROSS_COMPILE=${k.crossCompile}`]);
+            const fout = f.stdout + f.stderr;
+            assert.notEqual(f.status, 0, fout);
+            assert.match(fout, /^FAIL: +the host tools in \S+\/scripts were built for another machine \(Exec format error: \S+\/scripts\/basic\/fixdep \S+\/scripts\/mod\/modpost\)$/m, fout);
+            assert.match(fout, /olddefconfig modules_prepare/, fout);
+          }));
+      }
+    });
+  }
+});
