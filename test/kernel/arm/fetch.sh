@@ -40,7 +40,7 @@ mkdir -p "$cache"
 # The lines and the host's kbuild version of each.
 v61=$(dpkg-query -W -f='${Version}' linux-kbuild-6.1 2>/dev/null) ||
 	{ echo "fetch.sh: linux-kbuild-6.1 is not installed (it comes with linux-headers-amd64: test/kernel/install-deps.sh)" >&2; exit 1; }
-v612=$(dpkg-query -W -f='${Version}\n' 'linux-kbuild-6.12*' 2>/dev/null | sort -V | tail -n 1)
+v612=$(dpkg-query -W -f='${Version}\n' 'linux-kbuild-6.12*' 2>/dev/null | sort -V | tail -n 1 || true)
 [ -n "$v612" ] || { echo "fetch.sh: linux-kbuild-6.12.* is not installed (it comes with linux-headers-6.12-amd64: test/kernel/install-deps.sh)" >&2; exit 1; }
 
 apt_ready=
