@@ -1,5 +1,8 @@
 /**
- * Cross builds for ARM (#22, and #21's "probes under cross ARCH=/CROSS_COMPILE="):
+ * ARM (#22, and #21's "probes under cross ARCH=/CROSS_COMPILE="): cross builds,
+ * then the user's own `make vmtest ARCH=...` on QEMU's virt machine.
+ *
+ * Cross builds:
  * one project with every kind built the way a board developer builds it,
  * `make -jN W=1 C=1 KMOD_TEST_MODULES=1 KDIR=... ARCH=... CROSS_COMPILE=...`,
  * against Debian 12's arm64 and armhf headers, 6.1 and 6.12
@@ -17,15 +20,25 @@
  * then passes, with no MODPOST given (the Makefile finds it). `make doctor`
  * also names a modpost and host tools built for another machine (Exec format
  * error), and target-modpost names the package when the sources are missing.
+ *
+ * Boots: the same builds (nothing is compiled again) are tested by
+ * `make vmtest` with Debian's image, module tree and busybox (VM_KERNELS):
+ * every module's test passes, the platform driver bound from the device tree
+ * (virt's own, dumped by QEMU, with the project's overlay applied) with its
+ * register window, interrupt and system sleep. A driver whose OF match table
+ * misses the board's compatible must fail its test there. Not run on ARM,
+ * and why: the I2C test (Debian's ARM kernels have no i2c-stub); on 32-bit
+ * ARM the PCI test (edu decodes 28-bit DMA addresses, virt's RAM starts at
+ * 1 GiB, and 32-bit virt has no IOMMU).
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { execAsync, execOk, limiter, which, type ExecResult } from './support/exec.js';
 import { IN_CI } from './support/gate.js';
-import { crossArgs, elfMachine, resolveArmKernels, type ArmKernel } from './support/arm.js';
+import { crossArgs, elfMachine, resolveArmKernels, vmtestArgs, type ArmKernel } from './support/arm.js';
 import { JOBS, assertCleanBuild, badLines, copyProject, generate, make, makeOk, modinfo } from './support/kbuild.js';
 import { track } from './support/matrix.js';
 import { assertProbes } from './support/probes.js';
@@ -55,6 +68,32 @@ const KOS = ['hello', 'x_cdev', 'x_misc', 'x_plat', 'x_plat_testdev', 'x_edu', '
 const OF_LAYOUT = /^(FATAL|ERROR): modpost: .*sizeof\(struct of_device_id\)=200 is not a modulo of the size of section __mod_of__\S*_device_table=\d+\.?$/m;
 /** The lines that complaint brings: modpost's own and make's error trail. */
 const MODPOST_FAILURE = [OF_LAYOUT, /^Fix definition of struct of_device_id in mod_devicetable\.h$/, /^make(\[\d+\])?: \*\*\* /];
+
+/** The kernels make vmtest boots: arm64 on both lines, 32-bit ARM on one. */
+const VM_KERNELS = ['arm64-6.1', 'arm64-6.12', 'armhf-6.12'];
+/** Tests that cannot run on `k` (see the top). */
+const notOnArm = (k: ArmKernel): string[] => (k.arch === 'armhf' ? ['x_i2c', 'x_edu'] : ['x_i2c']);
+/** The platform driver's compatible, as generated. */
+const PLAT_COMPATIBLE = /(\{ \.compatible = ")([^"]+)(" \})/;
+
+/**
+ * make vmtest of `dir` on `k`, with the build's own flags (W=1 C=1
+ * KMOD_TEST_MODULES=1, so kbuild finds nothing to compile again), TCG.
+ */
+function vmtest(dir: string, k: ArmKernel, tests: readonly string[]): Promise<ExecResult> {
+  return execAsync('make', ['-C', dir, 'W=1', 'C=1', 'vmtest', ...vmtestArgs(k)], {
+    env: { ...process.env, VMTEST_ACCEL: 'tcg', VMTEST_TESTS: tests.join(' ') },
+    timeoutMs: 900_000,
+  });
+}
+
+/** The lines of test `t` in the console log of the last make vmtest in `dir`. */
+function testLog(dir: string, t: string): string {
+  const log = readFileSync(path.join(dir, '.vmtest', 'console.log'), 'utf8');
+  const start = log.indexOf(`VMTEST-TEST ${t}\n`);
+  assert.ok(start >= 0, `test ${t} ran`);
+  return log.slice(start, log.indexOf('VMTEST-DMESG', start));
+}
 
 /** The linux-source tarball target-modpost takes by default (install-deps.sh installs them). */
 const sourceTarball = (k: ArmKernel) => `/usr/src/linux-source-${k.line}.tar.xz`;
@@ -113,13 +152,16 @@ function gate(): { kernels: ArmKernel[] } | undefined {
   return undefined;
 }
 
-describe('cross builds for ARM (Debian 12 arm64 and armhf headers)', () => {
+describe('ARM: cross builds and make vmtest (Debian 12 arm64 and armhf kernels)', () => {
   const ready = gate();
   if (!ready) return;
   const project = generate(['--name', 'hello']);
   for (const args of KINDS) generate(args, project);
   // One kernel's builds at a time (each with -jN): the machine's cores are the limit.
   const serial = limiter(1);
+  // One boot at a time, each after its kernel's build (TCG takes one core).
+  const boots = limiter(1);
+  const tests = readdirSync(path.join(project, 'tests')).map((f) => f.replace(/\.sh$/, '')).sort();
 
   for (const k of ready.kernels) {
     const dir = copyProject(project, k.label);
@@ -143,6 +185,7 @@ describe('cross builds for ARM (Debian 12 arm64 and armhf headers)', () => {
             assertProbes(dir, k);
           }));
       });
+      if (VM_KERNELS.includes(k.label)) bootTests(k, dir, build.then((b) => b.status === 0));
       continue;
     }
 
@@ -217,6 +260,8 @@ describe('cross builds for ARM (Debian 12 arm64 and armhf headers)', () => {
           assertProbes(dir, k);
         }));
 
+      if (VM_KERNELS.includes(k.label)) bootTests(k, dir, steps.then((s) => s.fixed.status === 0));
+
       if (k.line === '6.1') {
         it('make target-modpost without the sources names the package to install', () =>
           track(k.label, 'cross', 'no-source', async () => {
@@ -245,6 +290,55 @@ describe('cross builds for ARM (Debian 12 arm64 and armhf headers)', () => {
             assert.match(fout, /olddefconfig modules_prepare/, fout);
           }));
       }
+    });
+  }
+
+  /** make vmtest in `dir` once `built` says the cross build passed; the sabotaged driver on the first arm64 kernel. */
+  function bootTests(k: ArmKernel, dir: string, built: Promise<boolean>): void {
+    const run = tests.filter((t) => !notOnArm(k).includes(t));
+    const boot = built.then((ok) => (ok ? boots(() => vmtest(dir, k, run)) : undefined));
+    boot.catch(() => undefined);
+    const booted = async (): Promise<ExecResult> => {
+      const r = await boot;
+      assert.ok(r, 'the cross build passed');
+      return r;
+    };
+    describe(`make vmtest ARCH=${k.makeArch} on ${k.label}: QEMU's virt machine`, () => {
+      it(`every test passes: ${run.join(' ')} (not run here: ${notOnArm(k).join(' ')})`, () =>
+        track(k.label, 'arm vmtest', 'tests', async () => {
+          const r = await booted();
+          const out = `${r.stdout}${r.stderr}`;
+          assert.equal(r.status, 0, out);
+          assert.doesNotMatch(r.stdout, /^ +CC \[M\] /m, `the modules of the cross build are the ones booted:\n${out}`);
+          assert.match(r.stdout, new RegExp(`^vmtest: ${k.release.replace(/[.+]/g, '\\$&')} \\(.*\\), ${k.makeArch}, QEMU tcg`, 'm'), out);
+          for (const t of run) assert.match(r.stdout, new RegExp(`^PASS ${t}$`, 'm'), out);
+          assert.doesNotMatch(out, /^(PASS|FAIL) x_i2c/m, out);
+          assert.match(r.stdout, /^vmtest: PASSED /m, out);
+        }));
+      it('the platform driver is bound from the device tree: its window, interrupt and system sleep', () =>
+        track(k.label, 'arm vmtest', 'device tree', async () => {
+          assert.equal((await booted()).status, 0);
+          const log = testLog(dir, 'x_plat');
+          for (const check of ['the device comes from the device tree', 'the driver is bound to it', 'its memory region is claimed', 'its interrupt is requested', 'system sleep suspends and resumes it', 'bind again']) {
+            assert.match(log, new RegExp(`^ok - ${check}$`, 'm'), log);
+          }
+          assert.doesNotMatch(log, /test device/, `the x86 test device is not used:\n${log}`);
+        }));
+      if (k.label !== VM_KERNELS[0]) return;
+      it("a driver whose OF match table misses the board's compatible fails its test", () =>
+        track(k.label, 'arm vmtest', 'sabotaged', async () => {
+          await booted();
+          // In the booted copy (the tests above have read its log): only x_plat is compiled again.
+          const c = path.join(dir, 'x_plat.c');
+          const text = readFileSync(c, 'utf8');
+          assert.match(text, PLAT_COMPATIBLE);
+          writeFileSync(c, text.replace(PLAT_COMPATIBLE, '$1$2-not-this-board$3'));
+          const r = await boots(() => vmtest(dir, k, ['x_plat']));
+          writeFileSync(c, text);
+          assert.notEqual(r.status, 0, r.stdout);
+          assert.match(r.stdout, /^FAIL x_plat \(exit 1\):\n(.*\n)*? {4}not ok - the driver is bound to it$/m, r.stdout);
+          assert.match(testLog(dir, 'x_plat'), /^ok - the device comes from the device tree$/m);
+        }));
     });
   }
 });
