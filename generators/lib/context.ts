@@ -9,7 +9,7 @@ import { uapiSpdx } from './licenses.js';
 import { builtModules, kernelApis, kernelConfigs, kunitModules, testModules, licenseOf, moduleHeaders, toolPrograms, type ModuleEntry, type ProjectAnswers } from './project.js';
 import { KERNEL_TROUBLE } from './trouble.js';
 import { upperIdent } from './naming.js';
-import { VIRT_WINDOWS_BASE, VIRT_WINDOWS_SIZE, virtPlacement, type VirtPlacement } from '../platform/dt.js';
+import { VIRT_WINDOWS_BASE, VIRT_WINDOWS_SIZE, virtPlacement, virtPlacements, type VirtPlacement } from '../platform/dt.js';
 
 export interface TemplateContext {
   /** Project (DKMS package) name; also the first module's name. */
@@ -65,6 +65,7 @@ export function templateContext(
   now: Date = new Date(),
 ): TemplateContext {
   const license = licenseOf(answers);
+  const placed = virtPlacements(modules.filter((m) => m.kind === 'platform').map((m) => m.name));
   return {
     name: answers.name,
     NAME: upperIdent(answers.name),
@@ -85,7 +86,7 @@ export function templateContext(
     headers: modules.flatMap(moduleHeaders),
     tools: modules.flatMap(toolPrograms),
     kernelTrouble: KERNEL_TROUBLE,
-    virt: { placement: virtPlacement, windowsBase: VIRT_WINDOWS_BASE.toString(16), windowsSize: VIRT_WINDOWS_SIZE.toString(16) },
+    virt: { placement: (name) => placed.get(name) ?? virtPlacement(name), windowsBase: VIRT_WINDOWS_BASE.toString(16), windowsSize: VIRT_WINDOWS_SIZE.toString(16) },
     module,
     c: { string: cString, comment: cComment, commentLines: cCommentLines, define: cDefine, call: cCall },
     sh: { quote: shellQuote, dquote: shellDoubleQuote, comment: hashComment },

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { result } from 'yeoman-test';
 import { PLATFORM_FEATURES, normalizeFeatures } from '../../generators/platform/index.js';
+import { virtPlacement } from '../../generators/platform/dt.js';
 import { runApp, runPlatform } from '../support/run-app.js';
 import { subsets } from '../support/subsets.js';
 
@@ -108,6 +109,44 @@ describe('yo kmod:platform options and project', () => {
     assert.match(kbuild, /^obj-m \+= hello\.o\nobj-m \+= pd\.o\n(#.*\n)+obj-\$\(if \$\(KMOD_TEST_MODULES\),m\) \+= pd_testdev\.o$/m);
     await runPlatform({ yes: true, name: 'pd' }, dir);
     assert.equal(readFileSync(path.join(dir, 'Kbuild'), 'utf8'), kbuild);
+  });
+
+  it("drivers whose names hash to the same window and SPI get their own; the first one's overlay does not move", async () => {
+    // Two names whose hashes pick the same GIC SPI and the same register window.
+    const names = Array.from({ length: 200_000 }, (_, i) => `pd${i}`);
+    const first = new Map<string, string>();
+    let pair: [string, string] | undefined;
+    for (const n of names) {
+      const p = virtPlacement(n);
+      const key = `${p.spi}/${p.address}`;
+      const other = first.get(key);
+      if (other) {
+        pair = [other, n];
+        break;
+      }
+      first.set(key, n);
+    }
+    assert.ok(pair, 'two names with the same window and SPI');
+    const [a, b] = pair;
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmod-plat-'));
+    await runPlatform({ yes: true, name: a }, dir);
+    const alone = readFileSync(path.join(dir, 'dts', `${a}.dtso`), 'utf8');
+    await runPlatform({ yes: true, name: b }, dir);
+    assert.equal(readFileSync(path.join(dir, 'dts', `${a}.dtso`), 'utf8'), alone, 'adding a driver moves no other');
+    const place = (n: string) => {
+      const dtso = readFileSync(path.join(dir, 'dts', `${n}.dtso`), 'utf8');
+      const test = readFileSync(path.join(dir, 'tests', `${n}.sh`), 'utf8');
+      const reg = /reg = <0x0 0x([0-9a-f]+) 0x0 0x1000>;/.exec(dtso)?.[1];
+      const spi = /interrupts = <0 (\d+) 4>;/.exec(dtso)?.[1];
+      assert.ok(reg && spi, dtso);
+      assert.ok(test.includes(`/sys/firmware/devicetree/base/${n}@${reg} `), `the test looks for the node where the overlay puts it:\n${test}`);
+      return { reg, spi };
+    };
+    const pa = place(a);
+    const pb = place(b);
+    assert.equal(pa.reg, virtPlacement(a).address);
+    assert.notEqual(pb.reg, pa.reg);
+    assert.notEqual(pb.spi, pa.spi);
   });
 });
 
