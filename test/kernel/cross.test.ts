@@ -25,11 +25,17 @@
  * `make vmtest` with Debian's image, module tree and busybox (VM_KERNELS):
  * every module's test passes, the platform driver bound from the device tree
  * (virt's own, dumped by QEMU, with the project's overlay applied) with its
- * register window, interrupt and system sleep. A driver whose OF match table
- * misses the board's compatible must fail its test there. Not run on ARM,
- * and why: the I2C test (Debian's ARM kernels have no i2c-stub); on 32-bit
- * ARM the PCI test (edu decodes 28-bit DMA addresses, virt's RAM starts at
- * 1 GiB, and 32-bit virt has no IOMMU).
+ * register window, interrupt and system sleep. On 32-bit ARM the I2C test
+ * boots its own machine (its vmtest-machine line): vexpress-a15, the
+ * kernel's own device tree with the project's overlay, QEMU's TMP105 on the
+ * board's I2C controller, the driver bound from the device tree and the
+ * temperature set through QEMU's monitor. Broken drivers fail there: a
+ * platform driver whose OF match table misses the board's compatible, an I2C
+ * driver that reads the chip's registers little-endian. Not run, and why: on
+ * arm64 the I2C test (no QEMU arm64 board has an I2C controller Debian's
+ * kernel drives: vmtest says SKIP), on 32-bit ARM the PCI test (edu decodes
+ * 28-bit DMA addresses, virt's RAM starts at 1 GiB, and 32-bit virt has no
+ * IOMMU).
  */
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -71,10 +77,13 @@ const MODPOST_FAILURE = [OF_LAYOUT, /^Fix definition of struct of_device_id in m
 
 /** The kernels make vmtest boots: arm64 on both lines, 32-bit ARM on one. */
 const VM_KERNELS = ['arm64-6.1', 'arm64-6.12', 'armhf-6.12'];
-/** Tests that cannot run on `k` (see the top). */
-const notOnArm = (k: ArmKernel): string[] => (k.arch === 'armhf' ? ['x_i2c', 'x_edu'] : ['x_i2c']);
-/** The platform driver's compatible, as generated. */
+/** Tests not run on `k` (see the top): vmtest skips x_i2c on arm64 by itself; x_edu is left out. */
+const notOnArm = (k: ArmKernel): string[] => (k.arch === 'armhf' ? ['x_edu'] : ['x_i2c']);
+/** The kernel on which broken drivers must fail. */
+const SABOTAGED = 'armhf-6.12';
+/** The bugs: the platform driver's compatible (as generated) made another; the I2C chip's values read little-endian. */
 const PLAT_COMPATIBLE = /(\{ \.compatible = ")([^"]+)(" \})/;
+const I2C_BIG_ENDIAN = '.val_format_endian = REGMAP_ENDIAN_BIG,';
 
 /**
  * make vmtest of `dir` on `k`, with the build's own flags (W=1 C=1
@@ -87,9 +96,9 @@ function vmtest(dir: string, k: ArmKernel, tests: readonly string[]): Promise<Ex
   });
 }
 
-/** The lines of test `t` in the console log of the last make vmtest in `dir`. */
-function testLog(dir: string, t: string): string {
-  const log = readFileSync(path.join(dir, '.vmtest', 'console.log'), 'utf8');
+/** The lines of test `t` in the console log of the last make vmtest in `dir` (of `machine`'s boot: its own folder). */
+function testLog(dir: string, t: string, machine = ''): string {
+  const log = readFileSync(path.join(dir, '.vmtest', machine, 'console.log'), 'utf8');
   const start = log.indexOf(`VMTEST-TEST ${t}\n`);
   assert.ok(start >= 0, `test ${t} ran`);
   return log.slice(start, log.indexOf('VMTEST-DMESG', start));
@@ -293,9 +302,10 @@ describe('ARM: cross builds and make vmtest (Debian 12 arm64 and armhf kernels)'
     });
   }
 
-  /** make vmtest in `dir` once `built` says the cross build passed; the sabotaged driver on the first arm64 kernel. */
+  /** make vmtest in `dir` once `built` says the cross build passed; the broken drivers on SABOTAGED. */
   function bootTests(k: ArmKernel, dir: string, built: Promise<boolean>): void {
-    const run = tests.filter((t) => !notOnArm(k).includes(t));
+    const run = tests.filter((t) => !notOnArm(k).includes(t) || t === 'x_i2c');
+    const passing = tests.filter((t) => !notOnArm(k).includes(t));
     const boot = built.then((ok) => (ok ? boots(() => vmtest(dir, k, run)) : undefined));
     boot.catch(() => undefined);
     const booted = async (): Promise<ExecResult> => {
@@ -304,15 +314,21 @@ describe('ARM: cross builds and make vmtest (Debian 12 arm64 and armhf kernels)'
       return r;
     };
     describe(`make vmtest ARCH=${k.makeArch} on ${k.label}: QEMU's virt machine`, () => {
-      it(`every test passes: ${run.join(' ')} (not run here: ${notOnArm(k).join(' ')})`, () =>
+      it(`every test passes: ${passing.join(' ')} (not run here: ${notOnArm(k).join(' ')})`, () =>
         track(k.label, 'arm vmtest', 'tests', async () => {
           const r = await booted();
           const out = `${r.stdout}${r.stderr}`;
           assert.equal(r.status, 0, out);
           assert.doesNotMatch(r.stdout, /^ +CC \[M\] /m, `the modules of the cross build are the ones booted:\n${out}`);
           assert.match(r.stdout, new RegExp(`^vmtest: ${k.release.replace(/[.+]/g, '\\$&')} \\(.*\\), ${k.makeArch}, QEMU tcg`, 'm'), out);
-          for (const t of run) assert.match(r.stdout, new RegExp(`^PASS ${t}$`, 'm'), out);
-          assert.doesNotMatch(out, /^(PASS|FAIL) x_i2c/m, out);
+          for (const t of passing) assert.match(r.stdout, new RegExp(`^PASS ${t}$`, 'm'), out);
+          if (k.arch === 'arm64') {
+            assert.match(r.stdout, /^SKIP x_i2c: not on ARCH=arm64 \(tests\/x_i2c\.sh: vmtest-machine arm64=none; it says why\)$/m, out);
+            assert.doesNotMatch(out, /^(PASS|FAIL) x_i2c/m, out);
+          } else {
+            assert.match(r.stdout, /, tests: x_i2c, machine vexpress-a15$/m, out);
+            assert.match(r.stdout, /^vmtest: PASSED \(2 boots: \S+\/\.vmtest\/console\.log \S+\/\.vmtest\/vexpress-a15\/console\.log\)$/m, out);
+          }
           assert.match(r.stdout, /^vmtest: PASSED /m, out);
         }));
       it('the platform driver is bound from the device tree: its window, interrupt and system sleep', () =>
@@ -324,20 +340,37 @@ describe('ARM: cross builds and make vmtest (Debian 12 arm64 and armhf kernels)'
           }
           assert.doesNotMatch(log, /test device/, `the x86 test device is not used:\n${log}`);
         }));
-      if (k.label !== VM_KERNELS[0]) return;
-      it("a driver whose OF match table misses the board's compatible fails its test", () =>
+      if (k.arch === 'armhf') {
+        it('the I2C driver is bound from the device tree to QEMU\'s TMP105 on vexpress-a15, readings set through the monitor', () =>
+          track(k.label, 'arm vmtest', 'i2c device tree', async () => {
+            assert.equal((await booted()).status, 0);
+            const log = testLog(dir, 'x_i2c', 'vexpress-a15');
+            for (const check of ["its node is the overlay's", 'bound to it', 'the temperature QEMU was given: 25000', "the chip's power-on limit, 0x5000 high byte first: 80000", 'QEMU sets -10500: it reads so', 'QEMU sets 125000: it reads so', 'a limit of 30000 reaches the chip as 0x1e00', 'bind again']) {
+              assert.match(log, new RegExp(`^ok - ${check.replace(/[.+()]/g, '\\$&')}$`, 'm'), log);
+            }
+          }));
+      }
+      if (k.label !== SABOTAGED) return;
+      it("broken drivers fail: a platform driver that misses the board's compatible, an I2C driver that reads little-endian", () =>
         track(k.label, 'arm vmtest', 'sabotaged', async () => {
           await booted();
-          // In the booted copy (the tests above have read its log): only x_plat is compiled again.
-          const c = path.join(dir, 'x_plat.c');
-          const text = readFileSync(c, 'utf8');
-          assert.match(text, PLAT_COMPATIBLE);
-          writeFileSync(c, text.replace(PLAT_COMPATIBLE, '$1$2-not-this-board$3'));
-          const r = await boots(() => vmtest(dir, k, ['x_plat']));
-          writeFileSync(c, text);
+          // In the booted copy (the tests above have read its logs): only these two are compiled again.
+          const plat = path.join(dir, 'x_plat.c');
+          const i2c = path.join(dir, 'x_i2c.c');
+          const platText = readFileSync(plat, 'utf8');
+          const i2cText = readFileSync(i2c, 'utf8');
+          assert.match(platText, PLAT_COMPATIBLE);
+          assert.ok(i2cText.includes(I2C_BIG_ENDIAN), I2C_BIG_ENDIAN);
+          writeFileSync(plat, platText.replace(PLAT_COMPATIBLE, '$1$2-not-this-board$3'));
+          writeFileSync(i2c, i2cText.replace(I2C_BIG_ENDIAN, '.val_format_endian = REGMAP_ENDIAN_LITTLE,'));
+          const r = await boots(() => vmtest(dir, k, ['x_plat', 'x_i2c']));
+          writeFileSync(plat, platText);
+          writeFileSync(i2c, i2cText);
           assert.notEqual(r.status, 0, r.stdout);
           assert.match(r.stdout, /^FAIL x_plat \(exit 1\):\n(.*\n)*? {4}not ok - the driver is bound to it$/m, r.stdout);
           assert.match(testLog(dir, 'x_plat'), /^ok - the device comes from the device tree$/m);
+          assert.match(r.stdout, /^FAIL x_i2c \(exit 1\):\n(.*\n)*? {4}not ok - the temperature QEMU was given: 25000$/m, r.stdout);
+          assert.match(r.stdout, /^vmtest: FAILED \(2 boots: /m, r.stdout);
         }));
     });
   }

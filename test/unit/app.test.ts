@@ -261,7 +261,8 @@ describe('make vmtest files', () => {
     assert.match(read('tests/edu.sh'), /^# vmtest-qemu: -device edu$/m, 'the edu profile asks QEMU for the device');
     assert.doesNotMatch(read('tests/mine.sh'), /^# vmtest-qemu:/m, 'a device QEMU does not have is not asked for');
     assert.match(read('tests/mine.sh'), /no PCI device 0x8086:0x1234 in this VM: only loading and unloading are tested/);
-    assert.match(read('tests/sens.sh'), /^# vmtest-intree: i2c-stub i2c-dev$/m);
+    assert.match(read('tests/sens.sh'), /^# vmtest-intree@pc: i2c-stub\n# vmtest-intree: i2c-dev$/m);
+    assert.match(read('tests/sens.sh'), /^# vmtest-machine: arm=vexpress-a15 arm64=none$/m);
     assert.match(read('tests/ub.sh'), /^# vmtest-intree: dummy_hcd libcomposite usb_f_ss_lb$/m);
     assert.match(read('Makefile'), /^vmtest: kdir\n\t\$\(MAKE\) \$\(KBUILD\) KMOD_TEST_MODULES=1 modules\n\tARCH='\$\(ARCH\)' CROSS_COMPILE='\$\(CROSS_COMPILE\)' \\\n\tKERNELRELEASE='\$\(KERNELRELEASE\)' KDIR='\$\(KOUT\)' MODULES='\$\(MODULES\)( \$\(TEST_MODULES\))?' sh scripts\/vmtest\.sh$/m);
     assert.match(read('Kbuild'), /^obj-\$\(if \$\(CONFIG_KUNIT\),m\) \+= sens_kunit\.o\nobj-\$\(if \$\(CONFIG_KUNIT\),m\) \+= kn_kunit\.o$/m);

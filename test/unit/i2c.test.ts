@@ -54,7 +54,7 @@ describe('yo kmod:i2c: front-ends and register widths', () => {
           const compat = read('kmod_compat.h');
           assert.match(compat, /#define KMOD_I2C_PROBE\(fn\)\t\.probe_new = \(fn\)/);
           assert.match(compat, /#define KMOD_REGCACHE_SPARSE\tREGCACHE_RBTREE/);
-          assert.match(read('dts/sens.dtso'), /temperature-sensor@48 \{\n\t\tcompatible = "kmod,sens";\n\t\treg = <0x48>;/);
+          assert.match(read('dts/sens.dtso'), /temperature-sensor@48 \{\n\t+compatible = "kmod,sens";\n\t+reg = <0x48>;/);
           assert.match(read('Makefile'), /^DTBOS := dts\/sens\.dtbo$/m);
         });
       }
@@ -65,7 +65,7 @@ describe('yo kmod:i2c: front-ends and register widths', () => {
 describe('yo kmod:i2c: options', () => {
   it('address and compatible reach the overlay, the README and .yo-rc.json, written canonically', async () => {
     await runI2c({ yes: true, name: 'tmp1', address: '0x4A', compatible: 'acme,tmp1' });
-    assert.match(read('dts/tmp1.dtso'), /temperature-sensor@4a \{\n\t\tcompatible = "acme,tmp1";\n\t\treg = <0x4a>;/);
+    assert.match(read('dts/tmp1.dtso'), /temperature-sensor@4a \{\n\t+compatible = "acme,tmp1";\n\t+reg = <0x4a>;/);
     const readme = read('README.md');
     assert.match(readme, /### tmp1 \(I2C driver\)/);
     assert.match(readme, /echo tmp1 0x4a \| sudo tee \/sys\/bus\/i2c\/devices\/i2c-N\/new_device/);
