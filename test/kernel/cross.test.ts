@@ -350,6 +350,25 @@ describe('ARM: cross builds and make vmtest (Debian 12 arm64 and armhf kernels)'
             }
           }));
       }
+      if (k.label === VM_KERNELS[0]) {
+        it('what is missing is named with its package: the arch\'s QEMU, a busybox for the arch', () =>
+          track(k.label, 'arm vmtest', 'missing tools', async () => {
+            await booted();
+            const script = (extra: Record<string, string>) =>
+              execAsync('sh', ['scripts/vmtest.sh'], {
+                cwd: dir,
+                env: { ...(process.env as Record<string, string>), ARCH: k.makeArch, KDIR: k.kdir, KERNELRELEASE: k.release, MODULES: 'hello', VMLINUZ: k.image, MODDIR: k.moddir, BUSYBOX: k.busybox, ...extra },
+              });
+            const qemu = await script({ QEMU: '/nonexistent/qemu-system-aarch64' });
+            assert.equal(qemu.status, 2, qemu.stderr);
+            assert.match(qemu.stderr, /qemu-system-aarch64 not found: install it \(Debian\/Ubuntu: sudo apt install qemu-system-arm\)/);
+            const host = which('busybox');
+            assert.ok(host, "the host's busybox (install-deps.sh installs busybox-static)");
+            const bb = await script({ BUSYBOX: host });
+            assert.equal(bb.status, 2, bb.stderr);
+            assert.match(bb.stderr, /is not a busybox for arm64: set BUSYBOX to a static one for arm64 \(Debian: apt-get download busybox-static:arm64, then dpkg -x it: bin\/busybox\)/);
+          }));
+      }
       if (k.label !== SABOTAGED) return;
       it("broken drivers fail: a platform driver that misses the board's compatible, an I2C driver that reads little-endian", () =>
         track(k.label, 'arm vmtest', 'sabotaged', async () => {
