@@ -3,6 +3,7 @@
  * (each one a prompt and an option), defaults and the "next steps" a run
  * ends with. The yeoman generators and the bin's direct runner share them.
  */
+import { HID_QUESTIONS } from '../hid/questions.js';
 import type { ModuleKind } from './project.js';
 import type { Question } from './questions.js';
 import {
@@ -316,7 +317,7 @@ export const USB_QUESTIONS: readonly Question[] = [
 
 /** What a generator makes: app makes the project with hello; the others add a module. */
 export interface KindSpec {
-  generator: 'app' | 'chardev' | 'platform' | 'pci' | 'i2c' | 'netdev' | 'usb';
+  generator: 'app' | 'chardev' | 'platform' | 'pci' | 'i2c' | 'netdev' | 'usb' | 'hid';
   kind: ModuleKind;
   /** One line for --help. */
   description: string;
@@ -433,6 +434,22 @@ export const KINDS: Readonly<Record<KindSpec['generator'], KindSpec>> = {
       `  make && make tools && sudo insmod ${a.name}.ko`,
       `  lsusb -d ${a.vendor?.slice(2)}:${a.product?.slice(2)} && sudo tools/${a.name}_test selftest /dev/${a.name}0`,
       '  # no device? the README shows the Loopback gadget on dummy_hcd',
+    ],
+  },
+  hid: {
+    generator: 'hid',
+    kind: 'hid',
+    description: 'Add a HID driver (descriptor fixup, input events, hwmon, sysfs; a uhid test device) to the kmod project',
+    defaultName: 'hiddrv',
+    defaultDescription: (name) => `HID driver ${name}`,
+    // A getter: kmod:hid's questions live in its own folder, which imports from here.
+    get kindQuestions() {
+      return HID_QUESTIONS;
+    },
+    nextSteps: (a) => [
+      `\nHID driver ${a.name} added. Next:`,
+      `  make && make tools && sudo insmod ${a.name}.ko`,
+      `  sudo tools/${a.name}_test selftest      # a uhid device with the driver's IDs: binds, events, readings`,
     ],
   },
 };

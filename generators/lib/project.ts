@@ -5,7 +5,7 @@
  */
 import { findLicense, type License } from './licenses.js';
 
-export type ModuleKind = 'hello' | 'chardev' | 'platform' | 'pci' | 'i2c' | 'netdev' | 'usb';
+export type ModuleKind = 'hello' | 'chardev' | 'platform' | 'pci' | 'i2c' | 'netdev' | 'usb' | 'hid';
 
 /** Settings of one module, by kind (strings and numbers only: they are saved as JSON). */
 export type ModuleSettings = Record<string, string | number | boolean>;
@@ -98,6 +98,8 @@ export function kernelConfigs(entry: ModuleEntry): string[] {
       return ['CONFIG_PCI'];
     case 'usb':
       return ['CONFIG_USB'];
+    case 'hid':
+      return ['CONFIG_HID', ...(String(entry.settings.features).split(',').includes('hwmon') ? ['CONFIG_HWMON'] : [])];
     case 'netdev':
       return ['CONFIG_NET'];
     case 'i2c':
@@ -124,6 +126,15 @@ export function kernelApis(entry: ModuleEntry): string[] {
       return ['i2c_probe', 'hwmon_info', 'regcache'];
     case 'netdev':
       return ['u64_stats_fetch'];
+    case 'hid': {
+      const features = String(entry.settings.features).split(',');
+      const raw = ['input', 'hwmon', 'sysfs'].some((x) => features.includes(x));
+      return [
+        ...(raw ? ['unaligned'] : []),
+        ...(features.includes('fixup') ? ['hid_report_fixup'] : []),
+        ...(features.includes('hwmon') ? ['hwmon_info'] : []),
+      ];
+    }
     default:
       return [];
   }
@@ -132,7 +143,7 @@ export function kernelApis(entry: ModuleEntry): string[] {
 /** User-space test programs (built by "make tools") an entry comes with. */
 export function toolPrograms(entry: ModuleEntry): string[] {
   const features = String(entry.settings.features ?? '').split(',');
-  const has = entry.kind === 'chardev' || entry.kind === 'usb' || (entry.kind === 'pci' && features.includes('chardev'));
+  const has = entry.kind === 'chardev' || entry.kind === 'usb' || entry.kind === 'hid' || (entry.kind === 'pci' && features.includes('chardev'));
   return has ? [`tools/${entry.name}_test`] : [];
 }
 
