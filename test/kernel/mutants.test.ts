@@ -9,6 +9,8 @@
  *   chr_nolock  write() without the device's lock
  *   usb_nodisc  write() does not check that the interface was disconnected
  *   plat_claims the interrupt handler claims what the device did not raise
+ *   hid_nolen   raw_event() reads a report without checking its length
+ *   hid_be16    raw_event() reads the X axis big-endian
  *
  * One `make vmtest` boot runs every test: each clean one passes, each
  * mutant's fails at the check that catches its bug. One kernel (Debian's
@@ -27,7 +29,7 @@ import { track } from './support/matrix.js';
 interface Mutant {
   name: string;
   /** Generator arguments after the kind and name. */
-  kind: 'pci' | 'chardev' | 'usb' | 'platform';
+  kind: 'pci' | 'chardev' | 'usb' | 'platform' | 'hid';
   /** The bug: exact text of the clean driver (with NAME for the module name) and its replacement. */
   from: string;
   to: string;
@@ -77,6 +79,23 @@ const MUTANTS: readonly Mutant[] = [
     to: '',
     failing: 'the driver does not claim it',
   },
+  {
+    name: 'hid_nolen',
+    kind: 'hid',
+    from: '\tif (size != HID_NOLEN_STATUS_LEN) {\n\t\tspin_lock_irqsave(&dev->lock, flags);\n\t\tdev->dropped++;\n\t\tspin_unlock_irqrestore(&dev->lock, flags);\n\t\treturn -EINVAL;\n\t}\n',
+    to: '',
+    failing: "the test program's selftest passes",
+    // Short and long reports become events (a short one's missing bytes read from whatever the buffer held).
+    shows: /^ {4}# {3}FAIL hostile_reports_no_events: events \[\d/m,
+  },
+  {
+    name: 'hid_be16',
+    kind: 'hid',
+    from: 'input_report_abs(dev->input, ABS_X, get_unaligned_le16(&data[2]));',
+    to: 'input_report_abs(dev->input, ABS_X, get_unaligned_be16(&data[2]));',
+    failing: "the test program's selftest passes",
+    shows: /^ {4}# {3}FAIL events_of_a_report: events \[1 256 1, 1 258 1, 3 0 13330\], expected \[1 256 1, 1 258 1, 3 0 4660\]$/m,
+  },
 ];
 
 /** The chardev mutant's write() also loses its unlock: the exact tail of write(). */
@@ -88,6 +107,7 @@ const CLEAN: readonly [string, Mutant['kind']][] = [
   ['pci_ok', 'pci'],
   ['usb_ok', 'usb'],
   ['plat_ok', 'platform'],
+  ['hid_ok', 'hid'],
 ];
 
 function replaceOnce(file: string, from: string, to: string): void {
@@ -116,8 +136,9 @@ withKernelEnv('the generated tests fail on broken drivers', (env) => {
     const file = path.join(dir, `${m.name}.c`);
     replaceOnce(file, m.from.replaceAll('NAME', m.name), m.to.replaceAll('NAME', m.name));
     if (m.kind === 'chardev') replaceOnce(file, CHR_UNLOCK.from, CHR_UNLOCK.to);
-    // A PCI mutant that fails leaves its driver bound to the one edu device: unload it for the next test.
-    if (m.kind === 'pci') {
+    // A PCI mutant that fails leaves its driver bound to the one edu device, a HID one its driver
+    // loaded for the next test's device of the same IDs: unload it for the next test.
+    if (m.kind === 'pci' || m.kind === 'hid') {
       const test = path.join(dir, 'tests', `${m.name}.sh`);
       writeFileSync(test, `trap 'rmmod ${m.name} 2>/dev/null' EXIT\n${readFileSync(test, 'utf8')}`);
     }
