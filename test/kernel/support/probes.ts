@@ -44,6 +44,10 @@ export const FORMS: Record<string, Form> = {
   KMOD_HAVE_REGCACHE_RBTREE: { api: 'regcache', rank: 2 },
   KMOD_HAVE_U64_STATS_FETCH_BEGIN_IRQ: { api: 'u64_stats_fetch', rank: 1, until: [6, 3] },
   KMOD_HAVE_U64_STATS_FETCH_BEGIN: { api: 'u64_stats_fetch', rank: 2 },
+  KMOD_HAVE_HID_REPORT_FIXUP_CONST: { api: 'hid_report_fixup', rank: 1, since: [6, 12] },
+  KMOD_HAVE_HID_REPORT_FIXUP: { api: 'hid_report_fixup', rank: 2, until: [6, 12] },
+  KMOD_HAVE_LINUX_UNALIGNED_H: { api: 'unaligned', rank: 1, since: [6, 12] },
+  KMOD_HAVE_ASM_UNALIGNED_H: { api: 'unaligned', rank: 2, until: [6, 12] },
 };
 
 /** A probe's result: compiled and used, did not compile, or compiled but not used because a form before it compiled. */

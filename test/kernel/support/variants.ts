@@ -8,7 +8,8 @@
  *         platform drivers that cover each optional part on and off (with
  *         their test devices) + four PCI drivers for QEMU's edu device
  *         (support/pci.ts), three I2C drivers (support/i2c.ts), a network
- *         device (support/netdev.ts) and a USB driver (support/usb.ts);
+ *         device (support/netdev.ts), a USB driver (support/usb.ts) and a
+ *         HID driver on a uhid device (support/hid.ts);
  *         the DKMS package too
  *   house hello rendered from a user template folder
  *   edge  55-character names (hello, classic with 64 minors, misc) and
@@ -25,6 +26,7 @@ import type { Kernel } from './kernels.js';
 import { I2C_HWMON, I2C_KOS, i2cGenerateArgs, i2cScenario } from './i2c.js';
 import { NETDEV, NETDEV_KOS, netdevGenerateArgs, netdevScenario } from './netdev.js';
 import { USB, USB_KOS, USB_TOOLS, usbGenerateArgs, usbScenario } from './usb.js';
+import { HID, HID_KOS, HID_TOOLS, hidGenerateArgs, hidScenario } from './hid.js';
 import { PCI, PCI_KOS, PCI_TOOLS, pciGenerateArgs, pciIommuScenario, pciScenario } from './pci.js';
 import { kernelTrouble, stepOf, type Machine, type ScenarioResult } from './qemu.js';
 
@@ -65,7 +67,7 @@ function checkVermagic(dir: string, kos: readonly string[], kernel: Kernel): voi
 /** The KUnit test modules of the main project (built only for kernels with KUnit: the source-built ones). */
 export const MAIN_KUNIT_KOS = [...I2C_KOS, NETDEV].map((m) => `${m}_kunit`);
 
-const MAIN_KOS = ['hello', CLASSIC, MISC, ...PLATFORM_VARIANTS.flatMap(([n]) => [n, `${n}_testdev`]), ...PCI_KOS, ...I2C_KOS, ...NETDEV_KOS, ...USB_KOS];
+const MAIN_KOS = ['hello', CLASSIC, MISC, ...PLATFORM_VARIANTS.flatMap(([n]) => [n, `${n}_testdev`]), ...PCI_KOS, ...I2C_KOS, ...NETDEV_KOS, ...USB_KOS, ...HID_KOS];
 
 export const PROJECTS: readonly Project[] = [
   {
@@ -81,10 +83,11 @@ export const PROJECTS: readonly Project[] = [
       for (const args of i2cGenerateArgs()) generate(args, dir);
       for (const args of netdevGenerateArgs()) generate(args, dir);
       for (const args of usbGenerateArgs()) generate(args, dir);
+      for (const args of hidGenerateArgs()) generate(args, dir);
       return dir;
     },
     kos: MAIN_KOS,
-    guestTools: [...[CLASSIC, MISC].map((m) => `tools/${m}_test`), ...PCI_TOOLS, ...USB_TOOLS],
+    guestTools: [...[CLASSIC, MISC].map((m) => `tools/${m}_test`), ...PCI_TOOLS, ...USB_TOOLS, ...HID_TOOLS],
     kernelSources: [
       ...[...MAIN_KOS, ...MAIN_KUNIT_KOS].map((m) => `${m}.c`),
       `${CLASSIC}_ioctl.h`,
@@ -124,6 +127,7 @@ export const PROJECTS: readonly Project[] = [
       assert.deepEqual(i2c, [`i2c:${I2C_HWMON}`, 'of:N*T*Ckmod-test,i2c-hw', 'of:N*T*Ckmod-test,i2c-hwC*'], 'the I2C and OF ID tables');
       assert.equal(modinfo('parm', path.join(dir, `${NETDEV}.ko`)), 'devices:Network devices to create, 1-16 (default 2) (uint)');
       assert.equal(modinfo('alias', path.join(dir, `${USB}.ko`)), 'usb:v1A0ApBADDd*dc*dsc*dp*icFFisc*ip*in*', 'the USB ID table with the interface class');
+      assert.equal(modinfo('alias', path.join(dir, `${HID}.ko`)), 'hid:b0003g*v00001209p00000001', 'the HID ID table: USB bus, any group');
     },
   },
   {
@@ -567,6 +571,7 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   i2cScenario,
   netdevScenario,
   usbScenario,
+  hidScenario,
 ];
 
 /** Every check a scenario's result gets: it finished, its own checks, and a clean kernel log. */
