@@ -29,6 +29,7 @@ import {
   validateUsbName,
   type Validation,
 } from './validate.js';
+import { BLOCK_NAME_MAX, BLOCK_QUESTIONS, validateBlockName } from '../block/questions.js';
 
 export const CHARDEV_FLAVORS = [
   { value: 'classic', name: 'classic: alloc_chrdev_region + cdev + class, one /dev node per minor' },
@@ -317,7 +318,7 @@ export const USB_QUESTIONS: readonly Question[] = [
 
 /** What a generator makes: app makes the project with hello; the others add a module. */
 export interface KindSpec {
-  generator: 'app' | 'chardev' | 'platform' | 'pci' | 'i2c' | 'netdev' | 'usb' | 'hid';
+  generator: 'app' | 'chardev' | 'platform' | 'pci' | 'i2c' | 'netdev' | 'usb' | 'hid' | 'block';
   kind: ModuleKind;
   /** One line for --help. */
   description: string;
@@ -450,6 +451,26 @@ export const KINDS: Readonly<Record<KindSpec['generator'], KindSpec>> = {
       `\nHID driver ${a.name} added. Next:`,
       `  make && make tools && sudo insmod ${a.name}.ko`,
       `  sudo tools/${a.name}_test selftest      # a uhid device with the driver's IDs: binds, events, readings`,
+    ],
+  },
+  block: {
+    generator: 'block',
+    kind: 'block',
+    description: 'Add a blk-mq block device driver backed by memory (discard, write-zeroes, flush, partitions) to the kmod project',
+    defaultName: 'kblk',
+    defaultDescription: (name) => `Memory-backed block device ${name}`,
+    // Getters and a wrapper: kmod:block's questions live in its own folder, which imports from here.
+    validateName: (v) => validateBlockName(v),
+    get nameMax() {
+      return BLOCK_NAME_MAX;
+    },
+    get kindQuestions() {
+      return BLOCK_QUESTIONS;
+    },
+    nextSteps: (a) => [
+      `\nBlock device driver ${a.name} added. Next:`,
+      `  make && make tools && sudo insmod ${a.name}.ko && lsblk /dev/${a.name}0`,
+      `  sudo tools/${a.name}_test model /dev/${a.name}0    # random O_DIRECT I/O checked against a model`,
     ],
   },
 };

@@ -5,7 +5,7 @@
  */
 import { findLicense, type License } from './licenses.js';
 
-export type ModuleKind = 'hello' | 'chardev' | 'platform' | 'pci' | 'i2c' | 'netdev' | 'usb' | 'hid';
+export type ModuleKind = 'hello' | 'chardev' | 'platform' | 'pci' | 'i2c' | 'netdev' | 'usb' | 'hid' | 'block';
 
 /** Settings of one module, by kind (strings and numbers only: they are saved as JSON). */
 export type ModuleSettings = Record<string, string | number | boolean>;
@@ -102,6 +102,8 @@ export function kernelConfigs(entry: ModuleEntry): string[] {
       return ['CONFIG_HID', ...(String(entry.settings.features).split(',').includes('hwmon') ? ['CONFIG_HWMON'] : [])];
     case 'netdev':
       return ['CONFIG_NET'];
+    case 'block':
+      return ['CONFIG_BLOCK'];
     case 'i2c':
       return ['CONFIG_I2C', 'CONFIG_REGMAP_I2C', ...(entry.settings.class === 'hwmon' ? ['CONFIG_HWMON'] : [])];
     default:
@@ -135,15 +137,20 @@ export function kernelApis(entry: ModuleEntry): string[] {
         ...(features.includes('hwmon') ? ['hwmon_info'] : []),
       ];
     }
+    case 'block':
+      return BLOCK_APIS;
     default:
       return [];
   }
 }
 
+/** The block driver's probed APIs (templates/app/project/probes/, kmod_compat.h). */
+const BLOCK_APIS = ['blk_mq_alloc_disk', 'blk_cleanup_disk', 'add_disk', 'blk_features', 'queue_flag_discard', 'genhd_no_part', 'kmap_local'];
+
 /** User-space test programs (built by "make tools") an entry comes with. */
 export function toolPrograms(entry: ModuleEntry): string[] {
   const features = String(entry.settings.features ?? '').split(',');
-  const has = entry.kind === 'chardev' || entry.kind === 'usb' || entry.kind === 'hid' || (entry.kind === 'pci' && features.includes('chardev'));
+  const has = entry.kind === 'chardev' || entry.kind === 'usb' || entry.kind === 'hid' || entry.kind === 'block' || (entry.kind === 'pci' && features.includes('chardev'));
   return has ? [`tools/${entry.name}_test`] : [];
 }
 
