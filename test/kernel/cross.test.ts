@@ -67,9 +67,10 @@ const KINDS: readonly (readonly string[])[] = [
   ['netdev', '--name', 'x_net'],
   ['usb', '--name', 'x_usb'],
   ['hid', '--name', 'x_hid'],
+  ['block', '--name', 'x_blk'],
 ];
 /** The KUnit modules are not among them: Debian's kernels have no KUnit, so Kbuild leaves them out. */
-const KOS = ['hello', 'x_cdev', 'x_misc', 'x_plat', 'x_plat_testdev', 'x_edu', 'x_i2c', 'x_net', 'x_usb', 'x_hid'];
+const KOS = ['hello', 'x_cdev', 'x_misc', 'x_plat', 'x_plat_testdev', 'x_edu', 'x_i2c', 'x_net', 'x_usb', 'x_hid', 'x_blk'];
 
 /** modpost's complaint with the host's layouts: FATAL: on 6.1, ERROR: on 6.12. */
 const OF_LAYOUT = /^(FATAL|ERROR): modpost: .*sizeof\(struct of_device_id\)=200 is not a modulo of the size of section __mod_of__\S*_device_table=\d+\.?$/m;

@@ -11,6 +11,8 @@
  *   plat_claims the interrupt handler claims what the device did not raise
  *   hid_nolen   raw_event() reads a report without checking its length
  *   hid_be16    raw_event() reads the X axis big-endian
+ *   blk_seg     a write copies from the start of its segment's page, not its offset
+ *   blk_nozero  a read of sectors never written leaves the buffer as it was
  *
  * One `make vmtest` boot runs every test: each clean one passes, each
  * mutant's fails at the check that catches its bug. One kernel (Debian's
@@ -29,7 +31,7 @@ import { track } from './support/matrix.js';
 interface Mutant {
   name: string;
   /** Generator arguments after the kind and name. */
-  kind: 'pci' | 'chardev' | 'usb' | 'platform' | 'hid';
+  kind: 'pci' | 'chardev' | 'usb' | 'platform' | 'hid' | 'block';
   /** The bug: exact text of the clean driver (with NAME for the module name) and its replacement. */
   from: string;
   to: string;
@@ -96,6 +98,22 @@ const MUTANTS: readonly Mutant[] = [
     failing: "the test program's selftest passes",
     shows: /^ {4}# {3}FAIL events_of_a_report: events \[1 256 1, 1 258 1, 3 0 13330\], expected \[1 256 1, 1 258 1, 3 0 4660\]$/m,
   },
+  {
+    name: 'blk_seg',
+    kind: 'block',
+    from: '\t\t\tmemcpy(mem + in_page, io + off, chunk);',
+    to: '\t\t\tmemcpy(mem + in_page, io, chunk);',
+    failing: 'random O_DIRECT I/O from 4 processes matches the model (10000 operations, seed printed)',
+    shows: /^ {4}# {3}# op \d+: read of \d+ bytes at \d+: byte \d+ is 0x[0-9a-f]{2}, the model says 0x[0-9a-f]{2}$/m,
+  },
+  {
+    name: 'blk_nozero',
+    kind: 'block',
+    from: '\t\t} else {\n\t\t\tmemset(io + off, 0, chunk);\n\t\t}\n',
+    to: '\t\t}\n',
+    failing: 'a new disk reads as zeros',
+    shows: /^ {4}# {3}# start: byte 0 is 0xa5, not 0$/m,
+  },
 ];
 
 /** The chardev mutant's write() also loses its unlock: the exact tail of write(). */
@@ -108,6 +126,7 @@ const CLEAN: readonly [string, Mutant['kind']][] = [
   ['usb_ok', 'usb'],
   ['plat_ok', 'platform'],
   ['hid_ok', 'hid'],
+  ['blk_ok', 'block'],
 ];
 
 function replaceOnce(file: string, from: string, to: string): void {

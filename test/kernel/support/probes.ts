@@ -48,6 +48,22 @@ export const FORMS: Record<string, Form> = {
   KMOD_HAVE_HID_REPORT_FIXUP: { api: 'hid_report_fixup', rank: 2, until: [6, 12] },
   KMOD_HAVE_LINUX_UNALIGNED_H: { api: 'unaligned', rank: 1, since: [6, 12] },
   KMOD_HAVE_ASM_UNALIGNED_H: { api: 'unaligned', rank: 2, until: [6, 12] },
+  // The block driver's (kmod:block).
+  KMOD_HAVE_BLK_MQ_ALLOC_DISK_LIM: { api: 'blk_mq_alloc_disk', rank: 1, since: [6, 9] },
+  KMOD_HAVE_BLK_MQ_ALLOC_DISK: { api: 'blk_mq_alloc_disk', rank: 2, since: [5, 14], until: [6, 9] },
+  KMOD_HAVE_BLK_MQ_INIT_QUEUE_ALLOC_DISK: { api: 'blk_mq_alloc_disk', rank: 3, until: [5, 15] },
+  KMOD_HAVE_BLK_CLEANUP_DISK: { api: 'blk_cleanup_disk', rank: 1, since: [5, 14], until: [6, 0] },
+  KMOD_HAVE_PUT_DISK: { api: 'blk_cleanup_disk', rank: 2 },
+  KMOD_HAVE_DEVICE_ADD_DISK_INT: { api: 'add_disk', rank: 1, since: [5, 15] },
+  KMOD_HAVE_DEVICE_ADD_DISK_VOID: { api: 'add_disk', rank: 2, until: [5, 15] },
+  KMOD_HAVE_BLK_FEAT_WRITE_CACHE: { api: 'blk_features', rank: 1, since: [6, 11] },
+  KMOD_HAVE_BLK_QUEUE_WRITE_CACHE: { api: 'blk_features', rank: 2, until: [6, 11] },
+  KMOD_HAVE_QUEUE_FLAG_DISCARD: { api: 'queue_flag_discard', rank: 1, until: [5, 19] },
+  KMOD_HAVE_MAX_HW_DISCARD_SECTORS: { api: 'queue_flag_discard', rank: 2 },
+  KMOD_HAVE_GENHD_FL_NO_PART: { api: 'genhd_no_part', rank: 1, since: [5, 17] },
+  KMOD_HAVE_GENHD_FL_NO_PART_SCAN: { api: 'genhd_no_part', rank: 2, until: [5, 17] },
+  KMOD_HAVE_KMAP_LOCAL_PAGE: { api: 'kmap_local', rank: 1, since: [5, 11] },
+  KMOD_HAVE_KMAP_ATOMIC: { api: 'kmap_local', rank: 2 },
 };
 
 /** A probe's result: compiled and used, did not compile, or compiled but not used because a form before it compiled. */

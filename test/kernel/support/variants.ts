@@ -8,8 +8,9 @@
  *         platform drivers that cover each optional part on and off (with
  *         their test devices) + four PCI drivers for QEMU's edu device
  *         (support/pci.ts), three I2C drivers (support/i2c.ts), a network
- *         device (support/netdev.ts), a USB driver (support/usb.ts) and a
- *         HID driver on a uhid device (support/hid.ts);
+ *         device (support/netdev.ts), a USB driver (support/usb.ts), a HID
+ *         driver on a uhid device (support/hid.ts) and two block drivers
+ *         (support/block.ts);
  *         the DKMS package too
  *   house hello rendered from a user template folder
  *   edge  55-character names (hello, classic with 64 minors, misc) and
@@ -27,6 +28,7 @@ import { I2C_HWMON, I2C_KOS, i2cGenerateArgs, i2cScenario } from './i2c.js';
 import { NETDEV, NETDEV_KOS, netdevGenerateArgs, netdevScenario } from './netdev.js';
 import { USB, USB_KOS, USB_TOOLS, usbGenerateArgs, usbScenario } from './usb.js';
 import { HID, HID_KOS, HID_TOOLS, hidGenerateArgs, hidScenario } from './hid.js';
+import { BLOCK_KOS, BLOCK_TOOLS, blockGenerateArgs, blockScenario } from './block.js';
 import { PCI, PCI_KOS, PCI_TOOLS, pciGenerateArgs, pciIommuScenario, pciScenario } from './pci.js';
 import { kernelTrouble, stepOf, type Machine, type ScenarioResult } from './qemu.js';
 
@@ -67,7 +69,7 @@ function checkVermagic(dir: string, kos: readonly string[], kernel: Kernel): voi
 /** The KUnit test modules of the main project (built only for kernels with KUnit: the source-built ones). */
 export const MAIN_KUNIT_KOS = [...I2C_KOS, NETDEV].map((m) => `${m}_kunit`);
 
-const MAIN_KOS = ['hello', CLASSIC, MISC, ...PLATFORM_VARIANTS.flatMap(([n]) => [n, `${n}_testdev`]), ...PCI_KOS, ...I2C_KOS, ...NETDEV_KOS, ...USB_KOS, ...HID_KOS];
+const MAIN_KOS = ['hello', CLASSIC, MISC, ...PLATFORM_VARIANTS.flatMap(([n]) => [n, `${n}_testdev`]), ...PCI_KOS, ...I2C_KOS, ...NETDEV_KOS, ...USB_KOS, ...HID_KOS, ...BLOCK_KOS];
 
 export const PROJECTS: readonly Project[] = [
   {
@@ -84,10 +86,11 @@ export const PROJECTS: readonly Project[] = [
       for (const args of netdevGenerateArgs()) generate(args, dir);
       for (const args of usbGenerateArgs()) generate(args, dir);
       for (const args of hidGenerateArgs()) generate(args, dir);
+      for (const args of blockGenerateArgs()) generate(args, dir);
       return dir;
     },
     kos: MAIN_KOS,
-    guestTools: [...[CLASSIC, MISC].map((m) => `tools/${m}_test`), ...PCI_TOOLS, ...USB_TOOLS, ...HID_TOOLS],
+    guestTools: [...[CLASSIC, MISC].map((m) => `tools/${m}_test`), ...PCI_TOOLS, ...USB_TOOLS, ...HID_TOOLS, ...BLOCK_TOOLS],
     kernelSources: [
       ...[...MAIN_KOS, ...MAIN_KUNIT_KOS].map((m) => `${m}.c`),
       `${CLASSIC}_ioctl.h`,
@@ -572,6 +575,7 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   netdevScenario,
   usbScenario,
   hidScenario,
+  blockScenario,
 ];
 
 /** Every check a scenario's result gets: it finished, its own checks, and a clean kernel log. */
