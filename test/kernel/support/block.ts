@@ -48,7 +48,7 @@ step unload rmmod ${BLOCK}
 step cycles ${STRESS} modcycle ${M}/${BLOCK}.ko ${BLOCK} ${cycles}
 step bare_load insmod ${M}/${BLOCK_BARE}.ko
 step bare_disks sh -c 'ls /sys/block | grep ${BLOCK_BARE}; cat /sys/block/${BLOCK_BARE}0/queue/logical_block_size /sys/block/${BLOCK_BARE}0/queue/write_cache'
-step bare_model ${test(BLOCK_BARE)} model /dev/${BLOCK_BARE}1 ${seed + 13} ${load.model} 4
+step bare_model ${test(BLOCK_BARE)} model /dev/${BLOCK_BARE}1 ${seed + 13} ${Math.max(400, load.model / 5)} 4
 step bare_unload rmmod ${BLOCK_BARE}
 `;
 }
