@@ -1,5 +1,6 @@
 /** yeoman-test runs of the generators, with the options a user would give. */
 import helpers from 'yeoman-test';
+import { BLOCK_GENERATOR } from './paths.js';
 import { APP_GENERATOR, CHARDEV_GENERATOR, EJECT_GENERATOR, I2C_GENERATOR, NETDEV_GENERATOR, PCI_GENERATOR, PLATFORM_GENERATOR, USB_GENERATOR } from './paths.js';
 
 /**
@@ -37,6 +38,10 @@ export function runNetdev(options: Record<string, unknown> = {}, dir?: string) {
 
 export function runUsb(options: Record<string, unknown> = {}, dir?: string) {
   return run(USB_GENERATOR, options, dir);
+}
+
+export function runBlock(options: Record<string, unknown> = {}, dir?: string) {
+  return run(BLOCK_GENERATOR, options, dir);
 }
 
 export function runEject(options: Record<string, unknown> = {}, dir?: string) {

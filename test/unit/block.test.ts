@@ -2,15 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import helpers, { result } from 'yeoman-test';
+import { result } from 'yeoman-test';
 import { runCli } from '../support/cli.js';
-
-const BLOCK_GENERATOR = fileURLToPath(new URL('../../generators/block/index.js', import.meta.url));
-
-/** yeoman-test run of kmod:block with the options a user would give (force off, as for a user). */
-const runBlock = (options: Record<string, unknown>) => helpers.run(BLOCK_GENERATOR).withOptions({ force: false, ...options } as never);
+import { runBlock } from '../support/run-app.js';
 
 function tmp(): string {
   return mkdtempSync(path.join(tmpdir(), 'kmod-block-'));

@@ -20,6 +20,8 @@ import { EJECTABLE } from '../../generators/eject/index.js';
 import { I2C_QUESTIONS } from '../../generators/i2c/index.js';
 import { NETDEV_QUESTIONS } from '../../generators/netdev/index.js';
 import { USB_QUESTIONS } from '../../generators/usb/index.js';
+import { BLOCK_QUESTIONS } from '../../generators/block/index.js';
+import { validateBlockName } from '../../generators/block/questions.js';
 import { PCI_FEATURES, PCI_QUESTIONS } from '../../generators/pci/index.js';
 import { PROJECT_QUESTIONS, moduleQuestions, optionName, type Question } from '../../generators/lib/questions.js';
 import { renderFiles, type RenderedFile } from '../../generators/lib/render.js';
@@ -31,6 +33,7 @@ import {
   subsetArb, validFreeText, validName, versionAllowed, versionArb,
 } from '../support/arbitraries.js';
 import { runApp, runChardev, runEject, runI2c, runNetdev, runPci, runPlatform, runUsb } from '../support/run-app.js';
+import { runBlock } from '../support/run-app.js';
 
 const FEATURES = PLATFORM_FEATURES.map((f) => f.value);
 const PCI_FEATURE_LIST = PCI_FEATURES.map((f) => f.value);
@@ -62,6 +65,14 @@ interface OptionSpec {
 function specFor(q: Question, nameMax: number, generator: string): OptionSpec {
   if (generator === 'pci' && optionName(q) === 'features') {
     return { arb: subsetArb(PCI_FEATURE_LIST), allowed: pciFeaturesAllowed };
+  }
+  if (generator === 'block') {
+    const blockFeatures = ['discard', 'write-zeroes', 'flush', 'partitions', 'sysfs'];
+    const ranges: Record<string, [number, number]> = { capacity: [1, 65536], disks: [1, 16], queues: [1, 16], 'queue-depth': [1, 1024] };
+    const range = ranges[optionName(q)];
+    if (range) return { arb: numberText(...range), allowed: (v) => numberAllowed(v, ...range) };
+    if (optionName(q) === 'block-size') return { arb: enumArb(['512', '4096', '1024', '0']), allowed: (v) => v === '512' || v === '4096' };
+    if (optionName(q) === 'features') return { arb: subsetArb(blockFeatures), allowed: (v) => subsetAllowed(v, blockFeatures) };
   }
   if (generator === 'i2c' && optionName(q) === 'class') {
     return { arb: enumArb(['hwmon', 'sysfs']), allowed: (v) => v === 'hwmon' || v === 'sysfs' };
@@ -133,6 +144,7 @@ const GENERATORS: { name: string; questions: readonly Question[]; nameMax: numbe
   { name: 'i2c', questions: [...moduleQuestions('i2cdrv', (n) => n, validateI2cName), ...I2C_QUESTIONS], nameMax: 19 },
   { name: 'netdev', questions: [...moduleQuestions('knet', (n) => n, validateNetdevName), ...NETDEV_QUESTIONS], nameMax: 13 },
   { name: 'usb', questions: [...moduleQuestions('usbdrv', (n) => n, validateUsbName), ...USB_QUESTIONS], nameMax: 16 },
+  { name: 'block', questions: [...moduleQuestions('kblk', (n) => n, validateBlockName), ...BLOCK_QUESTIONS], nameMax: 26 },
 ];
 
 const RUNS_PER_OPTION = 250;
@@ -427,7 +439,7 @@ describe(`property: accepted values come out byte-exact and inert in every file 
 });
 
 type Runner = typeof runApp;
-const RUNNERS: Record<string, Runner> = { app: runApp, chardev: runChardev, platform: runPlatform, pci: runPci, i2c: runI2c, netdev: runNetdev, usb: runUsb };
+const RUNNERS: Record<string, Runner> = { app: runApp, chardev: runChardev, platform: runPlatform, pci: runPci, i2c: runI2c, netdev: runNetdev, usb: runUsb, block: runBlock };
 
 /** One generator run with generated options: which generator, and an optional value per option. */
 /** --templates: a folder that exists (relative to the project or absolute), or anything else. */
