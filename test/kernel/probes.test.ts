@@ -227,8 +227,9 @@ const EVERY_KIND = [
   ['i2c', '--name', 'vi2c'],
   ['netdev', '--name', 'vnet'],
   ['usb', '--name', 'vusb'],
+  ['block', '--name', 'vblk'],
 ] as const;
-const EVERY_KO = ['vhello', 'vchr', 'vplat', 'vplat_testdev', 'vpci', 'vi2c', 'vnet', 'vusb'];
+const EVERY_KO = ['vhello', 'vchr', 'vplat', 'vplat_testdev', 'vpci', 'vi2c', 'vnet', 'vusb', 'vblk'];
 
 /** A project of these modules (generator arguments, one run each). */
 function project(modules: readonly (readonly string[])[]): string {
@@ -467,7 +468,7 @@ withKernelEnv('kernel API probes on vendor-style trees', (env) => {
           assertCleanBuild(r.stdout + r.stderr, []);
           for (const ko of EVERY_KO) assert.match(execOk('modinfo', ['-F', 'vermagic', path.join(dir, `${ko}.ko`)]).stdout, /^5\.10\./);
           const got = probeResults(dir);
-          for (const m of ['KMOD_HAVE_PCIM_IOMAP_REGION', 'KMOD_HAVE_PCI_DRIVER_DEV_GROUPS', 'KMOD_HAVE_CLASS_CREATE_NAME_ONLY', 'KMOD_HAVE_REGCACHE_MAPLE']) {
+          for (const m of ['KMOD_HAVE_PCIM_IOMAP_REGION', 'KMOD_HAVE_PCI_DRIVER_DEV_GROUPS', 'KMOD_HAVE_CLASS_CREATE_NAME_ONLY', 'KMOD_HAVE_REGCACHE_MAPLE', 'KMOD_HAVE_BLK_MQ_ALLOC_DISK_LIM', 'KMOD_HAVE_BLK_FEAT_WRITE_CACHE', 'KMOD_HAVE_DEVICE_ADD_DISK_INT']) {
             assert.equal(got.get(m), 'no', `${m}: 5.10 has not got it, whatever its version.h says`);
           }
         }));
