@@ -45,8 +45,9 @@ const KINDS: readonly (readonly string[])[] = [
   ['netdev', '--name', 'llvm_net'],
   ['usb', '--name', 'llvm_usb'],
   ['block', '--name', 'llvm_blk'],
+  ['hid', '--name', 'llvm_hid'],
 ];
-const KOS = ['hello', 'llvm_chr', 'llvm_plat', 'llvm_plat_testdev', 'llvm_pci', 'llvm_i2c', 'llvm_i2c_kunit', 'llvm_net', 'llvm_net_kunit', 'llvm_usb', 'llvm_blk'];
+const KOS = ['hello', 'llvm_chr', 'llvm_plat', 'llvm_plat_testdev', 'llvm_pci', 'llvm_i2c', 'llvm_i2c_kunit', 'llvm_net', 'llvm_net_kunit', 'llvm_usb', 'llvm_blk', 'llvm_hid'];
 
 /**
  * The only lines of the log allowed to look like warnings, none of them about
