@@ -38,7 +38,7 @@
  * virt's RAM starts at 1 GiB, and 32-bit virt has no IOMMU).
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
@@ -342,6 +342,14 @@ describe('ARM: cross builds and make vmtest (Debian 12 arm64 and armhf kernels)'
           }
           assert.doesNotMatch(log, /test device/, `the x86 test device is not used:\n${log}`);
         }));
+      it("the block test's file systems checked by the arch's own e2fsck and fsck.vfat (vmtest-host, from VMTEST_SYSROOT)", () =>
+        track(k.label, 'arm vmtest', 'host programs', async () => {
+          assert.equal((await booted()).status, 0);
+          const log = testLog(dir, 'x_blk');
+          for (const check of ['vfat made with mkfs.fat', 'e2fsck -fn /dev/x_blk0 finds nothing to repair', 'fsck.vfat -n /dev/x_blk0p1 finds nothing to repair']) {
+            assert.match(log, new RegExp(`^ok - ${check}$`, 'm'), log);
+          }
+        }));
       if (k.arch === 'armhf') {
         it('the I2C driver is bound from the device tree to QEMU\'s TMP105 on vexpress-a15, readings set through the monitor', () =>
           track(k.label, 'arm vmtest', 'i2c device tree', async () => {
@@ -369,6 +377,16 @@ describe('ARM: cross builds and make vmtest (Debian 12 arm64 and armhf kernels)'
             const bb = await script({ BUSYBOX: host });
             assert.equal(bb.status, 2, bb.stderr);
             assert.match(bb.stderr, /is not a busybox for arm64: set BUSYBOX to a static one for arm64 \(Debian: apt-get download busybox-static:arm64, then dpkg -x it: bin\/busybox\)/);
+            // A test's host programs come from a VMTEST_SYSROOT for a foreign ARCH, not from the host.
+            writeFileSync(path.join(dir, 'tests', 'zz_host.sh'), '# vmtest-host: kmod-no-such-tool? cpio:cpio\ncheck "true" true\n');
+            const host2 = await script({ VMTEST_TESTS: 'zz_host', QEMU: 'true' });
+            rmSync(path.join(dir, 'tests', 'zz_host.sh'));
+            assert.equal(host2.status, 2, host2.stderr);
+            assert.match(host2.stdout, /^vmtest: kmod-no-such-tool \(optional in tests\/zz_host\.sh\) left out: ARCH=arm64 takes it from a VMTEST_SYSROOT$/m);
+            assert.match(
+              host2.stderr,
+              /^vmtest: tests\/zz_host\.sh needs cpio for ARCH=arm64: set VMTEST_SYSROOT to a root file system of arm64 with it \(Debian: apt-get download cpio:arm64 and its libraries, dpkg -x each into that folder\)$/m,
+            );
           }));
       }
       if (k.label !== SABOTAGED) return;

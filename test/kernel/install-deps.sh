@@ -30,6 +30,7 @@ packages=(
   gcc-arm-linux-gnueabihf libc6-dev-armhf-cross qemu-system-arm
   bison flex bc libelf-dev libssl-dev
   clang lld llvm
+  e2fsprogs dosfstools
 )
 apt-get install -y -q --no-install-recommends "${packages[@]}"
 

@@ -29,6 +29,7 @@ import { track } from './support/matrix.js';
 import { I2C_KOS } from './support/i2c.js';
 import { unpacker } from './support/intree.js';
 import { NETDEV } from './support/netdev.js';
+import { BLOCK } from './support/block.js';
 import { PROJECTS } from './support/variants.js';
 
 const CANARY_SOURCE = fileURLToPath(new URL('../../../test/kernel/guest/canary/', import.meta.url));
@@ -156,6 +157,14 @@ withKernelEnv('make vmtest of generated projects', (env) => {
           }
           assert.match(out, /^vmtest: PASSED /m);
         }));
+      it("the block test's file systems checked by the host's e2fsck and fsck.vfat (vmtest-host: copied with their libraries)", async () => {
+        assert.equal(((await runs.get(kernel.label)) as ExecResult).status, 0);
+        const log = readFileSync(path.join(dirs.get(kernel.label) as string, '.vmtest', 'console.log'), 'utf8');
+        const section = log.slice(log.indexOf(`VMTEST-TEST ${BLOCK}\n`), log.indexOf(`VMTEST-DMESG ${BLOCK}\n`));
+        for (const check of ['vfat made with mkfs.fat', `e2fsck -fn /dev/${BLOCK}0 finds nothing to repair`, `fsck.vfat -n /dev/${BLOCK}0p1 finds nothing to repair`]) {
+          assert.match(section, new RegExp(`^ok - ${check}$`, 'm'), section);
+        }
+      });
     });
   }
 
@@ -305,6 +314,12 @@ withKernelEnv('make vmtest of generated projects', (env) => {
       const r = await plain({ BUSYBOX: '/bin/ls' });
       assert.equal(r.status, 2);
       assert.match(r.stderr, /\/bin\/ls is linked dynamically .* sudo apt install busybox-static/);
+    });
+    it("a test's host program that is not installed: named with its package", async () => {
+      writeFileSync(path.join(dir, 'tests', 'hello.sh'), '# vmtest-host: kmod-no-such-tool:kmod-tools cpio\ncheck "true" true\n');
+      const r = await plain({ MODULES: '', KERNELRELEASE: '0.0.0-any', VMLINUZ: '/dev/null' });
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, /^vmtest: tests\/hello\.sh needs kmod-no-such-tool, which is not on this host: install it \(Debian\/Ubuntu: sudo apt install kmod-tools\)$/m);
     });
     it('the kernel image', async () => {
       const r = await plain({ KERNELRELEASE: '0.0.0-none', KDIR: dir });

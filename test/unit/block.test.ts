@@ -57,7 +57,7 @@ describe('yo kmod:block', () => {
     assert.match(t, /\.\/tools\/rd_test model \/dev\/rd0 0 10000 4$/m, 'at least 10,000 model-checked operations, 4 processes');
     assert.match(t, /check_fails "rmmod is refused while mounted" rmmod rd$/m);
     assert.match(t, /mke2fs -q \/dev\/rd0 16384$/m);
-    assert.match(t, /mkdosfs \/dev\/rd0p1 15360$/m, 'vfat on the partition');
+    assert.match(t, /\$mkfat \/dev\/rd0p1 15360$/m, 'vfat on the partition');
     assert.match(t, /fsync reaches the driver as a flush/);
     assert.match(read('tools/rd_test.c'), /BLKDISCARD/);
     assert.match(read('README.md'), /### rd \(block device\)[\s\S]*write back/);
@@ -75,7 +75,7 @@ describe('yo kmod:block', () => {
     const t = read('tests/bare.sh');
     assert.match(t, /check "3 disks"/);
     assert.match(t, /mke2fs -q -b 4096 \/dev\/bare0 1024$/m);
-    assert.match(t, /mkdosfs \/dev\/bare0 1024$/m);
+    assert.match(t, /\$mkfat \/dev\/bare0 1024$/m);
     assert.match(t, /no write cache/);
     assert.doesNotMatch(t, /mbr|blkdiscard|\/pages/);
     const rc = JSON.parse(read('.yo-rc.json')) as Record<string, { modules: { settings: unknown }[] }>;

@@ -100,8 +100,38 @@ fetch() {
 	fi
 	abi=$(cat "$root/abi")
 	local release=$abi-$flavour
-	entries+=("{\"arch\":\"$arch\",\"line\":\"$line\",\"version\":\"$version\",\"release\":\"$release\",\"root\":\"$root\",\"kdir\":\"$root/usr/src/linux-headers-$release\",\"image\":\"$root/boot/vmlinuz-$release\",\"moddir\":\"$root/lib/modules/$release\",\"busybox\":\"$root/bin/busybox\"}")
+	entries+=("{\"arch\":\"$arch\",\"sysroot\":\"${sysroot_of[$arch]}\",\"line\":\"$line\",\"version\":\"$version\",\"release\":\"$release\",\"root\":\"$root\",\"kdir\":\"$root/usr/src/linux-headers-$release\",\"image\":\"$root/boot/vmlinuz-$release\",\"moddir\":\"$root/lib/modules/$release\",\"busybox\":\"$root/bin/busybox\"}")
 }
+
+# sysroot ARCH: the programs of the tests' vmtest-host lines for ARCH (the
+# host's are x86) with every library they need, unpacked into one folder
+# (make vmtest's VMTEST_SYSROOT). apt resolves the dependencies against an
+# empty package state and only downloads.
+SYSROOT_PACKAGES=(e2fsprogs dosfstools)
+declare -A sysroot_of
+sysroot() {
+	local arch=$1 key root start p
+	key=sysroot-${arch}_$(echo "${SYSROOT_PACKAGES[*]}" | md5sum | cut -c1-8)
+	root=$cache/$key
+	used+=("$key")
+	if [ -f "$root/ok" ]; then
+		echo "fetch.sh: cache hit  $arch sysroot ($root)" >&2
+	else
+		start=$(date +%s)
+		echo "fetch.sh: cache miss $arch sysroot (${SYSROOT_PACKAGES[*]}): downloading and unpacking" >&2
+		apt_update
+		rm -rf "$root" "$apt_dir/archives"/*.deb
+		apt-get "${apt_opts[@]}" -y -d --no-install-recommends -o Debug::NoLocking=1 install $(printf "%s:$arch " "${SYSROOT_PACKAGES[@]}") >/dev/null
+		mkdir -p "$root"
+		for p in "$apt_dir/archives"/*.deb; do dpkg -x "$p" "$root"; done
+		rm -f "$apt_dir/archives"/*.deb
+		touch "$root/ok"
+		echo "fetch.sh: $arch sysroot in $(($(date +%s) - start)) s, $(du -sh "$root" | cut -f 1)" >&2
+	fi
+	sysroot_of[$arch]=$root
+}
+sysroot arm64
+sysroot armhf
 
 fetch arm64 6.1 "$v61" linux-headers-arm64 arm64
 fetch arm64 6.12 "$v612" linux-headers-6.12-arm64 arm64
@@ -109,7 +139,7 @@ fetch armhf 6.1 "$v61" linux-headers-armmp armmp
 fetch armhf 6.12 "$v612" linux-headers-6.12-armmp armmp
 
 # Kernels of other versions (an earlier security update) go.
-for old in "$cache"/arm64-* "$cache"/armhf-*; do
+for old in "$cache"/arm64-* "$cache"/armhf-* "$cache"/sysroot-*; do
 	[ -d "$old" ] || continue
 	case " ${used[*]} " in *" ${old##*/} "*) ;; *) echo "fetch.sh: removing $old (not used)" >&2; rm -rf "$old" ;; esac
 done

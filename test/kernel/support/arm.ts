@@ -45,6 +45,8 @@ export interface ArmKernel {
   busybox: string;
   /** Where the packages were unpacked (dpkg -x); the device trees are under usr/lib/linux-image-<release>/. */
   root: string;
+  /** The architecture's programs for the tests' vmtest-host lines, with their libraries (VMTEST_SYSROOT=). */
+  sysroot: string;
 }
 
 interface ManifestEntry {
@@ -57,6 +59,7 @@ interface ManifestEntry {
   image: string;
   moddir: string;
   busybox: string;
+  sysroot: string;
 }
 
 /** The kernels fetch.sh must provide, in this order. */
@@ -98,7 +101,9 @@ export function resolveArmKernels(): { kernels: ArmKernel[]; missing: string[] }
       missing.push(`the ${arch} ${line} kernel in ${manifest}; ${HINT}`);
       continue;
     }
-    const absent = [path.join(e.kdir, 'Makefile'), e.image, path.join(e.moddir, 'modules.dep'), e.busybox].filter((f) => !existsSync(f));
+    const absent = [path.join(e.kdir, 'Makefile'), e.image, path.join(e.moddir, 'modules.dep'), e.busybox, path.join(e.sysroot ?? 'no-sysroot', 'ok')].filter(
+      (f) => !existsSync(f),
+    );
     if (absent.length > 0) {
       missing.push(`${absent.join(', ')} (the ${arch} ${line} kernel); ${HINT}`);
       continue;
@@ -127,9 +132,9 @@ export function crossArgs(k: ArmKernel): string[] {
   return [`KDIR=${k.kdir}`, `ARCH=${k.makeArch}`, `CROSS_COMPILE=${k.crossCompile}`];
 }
 
-/** make arguments for `make vmtest` on `k`: the cross build's and the image, module tree and busybox. */
+/** make arguments for `make vmtest` on `k`: the cross build's and the image, module tree, busybox and sysroot. */
 export function vmtestArgs(k: ArmKernel): string[] {
-  return [...crossArgs(k), `VMLINUZ=${k.image}`, `MODDIR=${k.moddir}`, `BUSYBOX=${k.busybox}`];
+  return [...crossArgs(k), `VMLINUZ=${k.image}`, `MODDIR=${k.moddir}`, `BUSYBOX=${k.busybox}`, `VMTEST_SYSROOT=${k.sysroot}`];
 }
 
 /** readelf -h's Machine and Class of the modules built for `k`. */
