@@ -1,45 +1,40 @@
 /**
  * The kernel matrix: every generated project built W=1 C=1 with -jN on every
  * kernel and configuration (boot kernels of four lines, the debug kernel, and
- * the build-only configurations: PM off, OF on with PM_SLEEP off), then one
- * QEMU boot per bootable kernel that runs every scenario, each reported as a
- * test of its own with its own log. Builds and boots run side by side (one
- * more job than cores), as soon as what they need is ready, the longest boot
- * first; the tests wait for their results in order.
+ * the build-only configurations: PM off, OF on with PM_SLEEP off), then, per
+ * bootable kernel, the user's own `make vmtest` of the main project (no
+ * second harness): every module's test, the KUnit suites, and the suite's
+ * scenarios as tests of their own (tests/scenario-<id>.sh, support/qemu.ts),
+ * each reported as a test of the suite with its own log. On Debian's kernels
+ * make vmtest runs as a normal user; on 6.1 from a module tree packed every
+ * way a distribution packs modules. The debug kernel runs the scenarios only
+ * (its boot is the suite's critical path), with kmemleak's scan at the end.
+ * Builds and boots run side by side (one more job than cores), as soon as
+ * what they need is ready, the debug kernel first; the tests wait for their
+ * results in order.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { checkpatch } from './support/checkpatch.js';
-import { execAsync, limiter, succeeded as ok } from './support/exec.js';
+import { execAsync, limiter, succeeded as ok, type ExecResult } from './support/exec.js';
 import { withKernelEnv } from './support/gate.js';
 import { CONFIG_CLAIMS, DERIVED_CONFIGS, type Kernel } from './support/kernels.js';
 import { copyProject, strictBuild } from './support/kbuild.js';
 import { MATRIX_FILE, formatMatrix, readMatrix, track } from './support/matrix.js';
-import { inTreeModules } from './support/intree.js';
+import { PACKINGS, intreeNeeds, repackedModuleTree } from './support/intree.js';
 import { PC_EDU } from './support/pci.js';
-import { bootScenarios, kernelTrouble, kmemleakLeaks, type BootResult, type GuestFile, type Machine } from './support/qemu.js';
+import { I2C_KOS } from './support/i2c.js';
+import { NETDEV } from './support/netdev.js';
+import { BLOCK } from './support/block.js';
+import { EXTRA, parseVmtestConsole, scenarioFile, scenarioTest, type BootResult, type Machine } from './support/qemu.js';
 import { DEBUG_LOAD, FULL_LOAD, PROJECTS, SCENARIOS, checkScenario, type Project, type ScenarioSpec } from './support/variants.js';
+import { testsOf, vmtest } from './support/vmtest.js';
 
 const KMODSTRESS_SOURCE = fileURLToPath(new URL('../../../test/kernel/guest/kmodstress.c', import.meta.url));
-const CANARY_SOURCE = fileURLToPath(new URL('../../../test/kernel/guest/canary/', import.meta.url));
-
-/**
- * The canary boot of a debug kernel: a deliberately broken module commits
- * one bug per scenario, and the suite's own detectors (kernelTrouble on the
- * scenario's kernel log, the kmemleak scan at the end) must report each.
- */
-const CANARIES: readonly { trigger: string; expect: RegExp }[] = [
-  // lockdep first: a KASAN report turns lockdep off for the rest of the boot.
-  { trigger: 'lockdep', expect: /WARNING: possible circular locking dependency detected/ },
-  { trigger: 'atomic', expect: /BUG: sleeping function called from invalid context/ },
-  { trigger: 'ubsan', expect: /UBSAN: shift-out-of-bounds/ },
-  { trigger: 'leak', expect: /unreferenced object/ },
-  { trigger: 'kasan', expect: /BUG: KASAN: slab-out-of-bounds/ },
-];
 
 /** Settles a promise now (no unhandled rejection) and keeps it for the test that awaits it. */
 function held<T>(p: Promise<T>): Promise<T> {
@@ -47,51 +42,55 @@ function held<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
-/** Every boot has an edu device on the pc machine; a scenario that needs another machine gets a boot of its own. */
+/** Every boot has an edu device on the pc machine; a scenario that needs another machine gets a boot of its own (vmtest-machine). */
 const machineOf = (spec: ScenarioSpec): Machine => spec.machine ?? PC_EDU;
-const MACHINES: readonly Machine[] = [...new Map(SCENARIOS.map((s) => [machineOf(s).id, machineOf(s)])).values()];
-/** The debug kernel boots only the default machine (it is the suite's critical path). */
-const bootsOn = (k: Kernel, m: Machine): boolean => k.config !== 'debug' || m === PC_EDU;
-/** The scenarios a kernel runs on a machine. */
-const specsFor = (m: Machine): ScenarioSpec[] => SCENARIOS.filter((s) => machineOf(s) === m);
+/** The scenarios a kernel runs: the debug kernel only those of the default machine. */
+const specsOn = (k: Kernel): ScenarioSpec[] => SCENARIOS.filter((s) => k.config !== 'debug' || machineOf(s) === PC_EDU);
+/** The machines a kernel boots, its own (pc) first, as vmtest does. */
+const machinesOn = (k: Kernel): string[] => [...new Set([PC_EDU.id, ...specsOn(k).map((s) => machineOf(s).id)])];
+
 /**
- * How a kernel boots a machine. The debug kernel routes PCI interrupts by the
- * BIOS's MP table (acpi=noirq): with ACPI, each pci_enable_device() evaluates
- * the pc machine's _PRT method so slowly there (KASAN under TCG) that ACPICA's
- * 30 s loop timeout ends it (AE_AML_LOOP_TIMEOUT) and INTx has no route.
+ * The debug kernel routes PCI interrupts by the BIOS's MP table (acpi=noirq):
+ * with ACPI, each pci_enable_device() evaluates the pc machine's _PRT method
+ * so slowly there (KASAN under TCG) that ACPICA's 30 s loop timeout ends it
+ * (AE_AML_LOOP_TIMEOUT) and INTx has no route.
  */
-const bootOf = (k: Kernel, m: Machine): Machine =>
-  k.config === 'debug' ? { ...m, append: [m.append, 'acpi=noirq'].filter(Boolean).join(' ') } : m;
+const DEBUG_APPEND = 'acpi=noirq';
 
 interface Built {
   dir: string;
   log: string;
 }
 
+/** One make vmtest of the main project on a kernel: its result and each machine's boot. */
+interface Run {
+  r: ExecResult;
+  dir: string;
+  boots: Map<string, BootResult>;
+  /** The compressed module tree it used (the 6.1 run). */
+  packed?: ReturnType<typeof repackedModuleTree>;
+}
+
 withKernelEnv('kernel matrix', (env) => {
   const seed = process.env.KMOD_STRESS_SEED ? Number(process.env.KMOD_STRESS_SEED) : Math.floor(Math.random() * 1e9);
   process.stderr.write(`kernel matrix: stress seed ${seed} (replay: KMOD_STRESS_SEED=${seed})\n`);
   const sources = new Map(PROJECTS.map((p) => [p.id, p.create()] as const));
+  const mainSource = sources.get('main') as string;
+  const projectTests = testsOf(mainSource);
   // Boots are single-threaded (TCG), builds use make -jN: one job more than cores keeps both busy.
   const run = limiter(availableParallelism() + 1);
   // The debug kernel's boot is the longest: its builds and boot go first, then boots before builds.
   const priority = (k: Kernel, boot: boolean) => (k.config === 'debug' ? 2 : 0) + (boot ? 1 : 0);
 
-  // Host-side helpers for the guest, static: the chardev test programs and kmodstress.
+  // kmodstress, the suite's load generator for the guest: static.
   const guestTools = mkdtempSync(path.join(tmpdir(), 'kmod-guest-'));
-  const tools = held(
-    run(async () => {
-      for (const p of PROJECTS.filter((x) => x.guestTools?.length)) {
-        ok(await execAsync('make', ['-C', sources.get(p.id) as string, 'tools', 'TOOLS_CFLAGS=-O2 -Wall -Wextra -Werror', 'TOOLS_LDFLAGS=-static']));
-      }
-      ok(await execAsync('gcc', ['-O2', '-Wall', '-Wextra', '-Werror', '-static', '-o', path.join(guestTools, 'kmodstress'), KMODSTRESS_SOURCE]));
-    }),
-  );
+  const kmodstress = path.join(guestTools, 'kmodstress');
+  const tools = held(run(async () => ok(await execAsync('gcc', ['-O2', '-Wall', '-Wextra', '-Werror', '-static', '-o', kmodstress, KMODSTRESS_SOURCE]))));
 
   const booting = [...env.kernels, ...env.debugKernels];
   const buildOnly = env.buildOnlyKernels;
   process.stderr.write(
-    `kernel matrix: ${booting.length} kernels booted on ${MACHINES.map((m) => m.id).join(' and ')}, ${SCENARIOS.length} scenarios, ${booting.length + buildOnly.length} kernel configurations; ` +
+    `kernel matrix: ${booting.length} kernels booted by make vmtest, ${projectTests.length} tests of the main project and ${SCENARIOS.length} scenarios, ${booting.length + buildOnly.length} kernel configurations; ` +
       `${FULL_LOAD.model + FULL_LOAD.shared} random char-device ops per flavour, ${FULL_LOAD.cycles} load and bind cycles ` +
       `(debug kernel: ${DEBUG_LOAD.model + DEBUG_LOAD.shared} and ${DEBUG_LOAD.cycles})\n`,
   );
@@ -118,74 +117,64 @@ withKernelEnv('kernel matrix', (env) => {
     }
   }
 
-  const boots = new Map<string, Promise<BootResult>>();
-  for (const kernel of booting) {
-    const files = held(
-      (async () => {
-        await tools;
-        const built = new Map<string, Built>();
-        for (const p of PROJECTS) built.set(p.id, await (builds.get(`${kernel.label}/${p.id}`) as Promise<Built>));
-        const list: GuestFile[] = [{ src: path.join(guestTools, 'kmodstress'), dest: '/modules/kmodstress' }];
-        for (const p of PROJECTS) {
-          const b = built.get(p.id) as Built;
-          for (const ko of p.kos) list.push({ src: path.join(b.dir, `${ko}.ko`), dest: `/modules/${p.id}/${ko}.ko` });
-        }
-        for (const p of PROJECTS) {
-          for (const t of p.guestTools ?? []) list.push({ src: path.join(sources.get(p.id) as string, t), dest: `/modules/${p.id}/${path.basename(t)}` });
-        }
-        list.push(...inTreeModules(kernel, [...new Set(SCENARIOS.flatMap((s) => s.inTree ?? []))]));
-        return list;
-      })(),
-    );
-    const debug = kernel.config === 'debug';
-    for (const machine of MACHINES.filter((m) => bootsOn(kernel, m))) {
-      const specs = specsFor(machine);
-      boots.set(
-        `${kernel.label}/${machine.id}`,
-        held(
-          files.then((list) =>
-            run(
-              () =>
-                bootScenarios({
-                  image: kernel.image,
-                  busybox: env.busybox,
-                  files: list,
-                  scenarios: specs.map((s) => ({ id: s.id, script: s.script(seed, debug ? DEBUG_LOAD : FULL_LOAD) })),
-                  memoryMb: debug ? 1024 : 512,
-                  // Only against a hung boot: the debug boot took 730-890 s in dry runs on 2 cores.
-                  timeoutMs: debug ? 1_800_000 : 600_000,
-                  machine: bootOf(kernel, machine),
-                }),
-              priority(kernel, true),
-            ),
-          ),
-        ),
-      );
-    }
-  }
+  // make vmtest modules packed every way (.ko.zst, .ko.gz, .ko, .ko.xz) on a Debian kernel: 6.1's.
+  const packedKernel = env.kernels.find((k) => k.kind === 'debian');
 
-  const canaryBoots = new Map<string, Promise<BootResult>>();
-  for (const kernel of env.debugKernels) {
-    const dir = copyProject(CANARY_SOURCE, `canary-${kernel.label}`);
-    canaryBoots.set(
+  const runs = new Map<string, Promise<Run>>();
+  for (const kernel of booting) {
+    const debug = kernel.config === 'debug';
+    const specs = specsOn(kernel);
+    runs.set(
       kernel.label,
       held(
-        run(async () => ok(await execAsync('make', ['-C', kernel.kdir, `M=${dir}`, 'modules'])), priority(kernel, false)).then(() =>
-          run(
+        (async (): Promise<Run> => {
+          await tools;
+          const built = new Map<string, Built>();
+          for (const p of PROJECTS) built.set(p.id, await (builds.get(`${kernel.label}/${p.id}`) as Promise<Built>));
+          // The main project's copy built for this kernel, with the suite's extras and scenarios.
+          const dir = (built.get('main') as Built).dir;
+          const extra = path.join(dir, EXTRA);
+          for (const p of PROJECTS.filter((x) => x.id !== 'main')) {
+            mkdirSync(path.join(extra, p.id), { recursive: true });
+            for (const ko of p.kos) copyFileSync(path.join((built.get(p.id) as Built).dir, `${ko}.ko`), path.join(extra, p.id, `${ko}.ko`));
+          }
+          copyFileSync(kmodstress, path.join(extra, 'kmodstress'));
+          const load = debug ? DEBUG_LOAD : FULL_LOAD;
+          for (const spec of specs) {
+            const file = scenarioFile({ id: spec.id, script: spec.script(seed, load), machine: machineOf(spec), ...(spec.inTree ? { inTree: spec.inTree } : {}) });
+            writeFileSync(path.join(dir, 'tests', `${scenarioTest(spec.id)}.sh`), file);
+          }
+          const tests = [...(debug ? [] : projectTests), ...specs.map((s) => scenarioTest(s.id))];
+          const packed = kernel === packedKernel ? repackedModuleTree(`/lib/modules/${kernel.release}`, intreeNeeds(dir, `/lib/modules/${kernel.release}`)) : undefined;
+          const asUser = kernel.kind === 'debian';
+          const r = await run(
             () =>
-              bootScenarios({
-                image: kernel.image,
-                busybox: env.busybox,
-                files: [{ src: path.join(dir, 'kmod_canary.ko'), dest: '/modules/canary/kmod_canary.ko' }],
-                scenarios: CANARIES.map((c) => ({
-                  id: `canary-${c.trigger}`,
-                  script: `step load insmod /modules/canary/kmod_canary.ko trigger=${c.trigger}\nstep unload rmmod kmod_canary\n`,
-                })),
-                memoryMb: 1024,
+              vmtest(dir, kernel, {
+                env: {
+                  VMTEST_TESTS: tests.join(' '),
+                  // Only against a hung boot: the debug boot took 500-890 s in dry runs on 2 cores.
+                  VMTEST_TIMEOUT: debug ? '1800' : '1200',
+                  ...(debug ? { VMTEST_MEM: '1024', VMTEST_APPEND: DEBUG_APPEND } : {}),
+                  ...(packed ? { MODDIR: packed.moddir } : {}),
+                },
+                // The build's own flags: nothing is compiled again.
+                makeVars: ['W=1', 'C=1', 'KMOD_TEST_MODULES=1', ...kernel.makeArgs],
+                asUser,
+                own: packed ? [packed.moddir] : [],
+                timeoutMs: debug ? 1_900_000 : 1_300_000,
               }),
             priority(kernel, true),
-          ),
-        ),
+          );
+          const boots = new Map<string, BootResult>();
+          for (const [i, m] of machinesOn(kernel).entries()) {
+            try {
+              boots.set(m, parseVmtestConsole(readFileSync(path.join(dir, '.vmtest', i === 0 ? '' : m, 'console.log'), 'utf8')));
+            } catch {
+              // No console: the run's output says why.
+            }
+          }
+          return { r, dir, boots, ...(packed ? { packed } : {}) };
+        })(),
       ),
     );
   }
@@ -197,7 +186,7 @@ withKernelEnv('kernel matrix', (env) => {
     });
   }
 
-  it('guest programs (chardev test programs, kmodstress) build static with -Wall -Wextra -Werror', async () => {
+  it('kmodstress, the guest load generator, builds static with -Wall -Wextra -Werror', async () => {
     await tools;
   });
 
@@ -226,44 +215,84 @@ withKernelEnv('kernel matrix', (env) => {
           }));
       }
       if (!booting.includes(kernel)) return;
+      const debug = kernel.config === 'debug';
+      const specs = specsOn(kernel);
+      const result = () => runs.get(kernel.label) as Promise<Run>;
+      const who = kernel.kind === 'debian' ? ', as a normal user' : '';
 
-      for (const machine of MACHINES.filter((m) => bootsOn(kernel, m))) {
-        const specs = specsFor(machine);
-        const boot = () => boots.get(`${kernel.label}/${machine.id}`) as Promise<BootResult>;
-        it(`boots once (${machine.id}: ${machine.args.join(' ')}) and runs its ${specs.length} scenarios to the end; nothing wrong at boot`, async () => {
-          const result = await boot();
-          process.stderr.write(`kernel ${kernel.label}: one boot on ${machine.id}, ${specs.length} scenarios, ${result.seconds} s\n`);
-          assert.ok(result.finished, `boot did not reach its end (whole console: ${result.logFile}); tail:\n${result.log.slice(-8000)}`);
-          assert.deepEqual(kernelTrouble(result.bootDmesg), [], result.bootDmesg);
+      it(`make vmtest${who}: ${machinesOn(kernel).length} boot(s) (${machinesOn(kernel).join(', ')}), ${debug ? '' : `${projectTests.length} tests of the project and `}${specs.length} scenarios; nothing compiled again; PASSED`, () =>
+        track(kernel.label, 'make vmtest', 'boot', async () => {
+          const { r, dir } = await result();
+          const out = `${r.stdout}${r.stderr}`;
+          process.stderr.write(`kernel ${kernel.label}: make vmtest (${dir}):\n${r.stdout.split('\n').filter((l) => /^(vmtest|SKIP|KUnit|kmemleak)/.test(l)).join('\n')}\n`);
+          assert.equal(r.status, 0, out);
+          assert.doesNotMatch(r.stdout, /^ +CC \[M\] /m, `the modules of the W=1 C=1 build are the ones booted:\n${out}`);
+          assert.match(r.stdout, /^vmtest: PASSED /m, out);
+        }));
+
+      if (!debug) {
+        it(`every module's test passes in the booted kernel; KUnit ${kernel.kind === 'source' ? 'suites pass' : 'said to be absent'}; nothing in the kernel log`, () =>
+          track(kernel.label, 'make vmtest', 'tests+kunit', async () => {
+            const { r } = await result();
+            const out = `${r.stdout}${r.stderr}`;
+            for (const t of projectTests) assert.match(out, new RegExp(`^PASS ${t}$`, 'm'), `test ${t} passed\n${out}`);
+            const config = readFileSync(path.join(kernel.kdir, '.config'), 'utf8');
+            if (/^CONFIG_KUNIT=[ym]$/m.test(config)) {
+              for (const m of I2C_KOS) assert.match(out, new RegExp(`^PASS ${m}_kunit \\(KUnit\\): 5 passed, 0 failed$`, 'm'), `${m}_kunit ran`);
+              assert.match(out, new RegExp(`^PASS ${NETDEV}_kunit \\(KUnit\\): 3 passed, 0 failed$`, 'm'), `${NETDEV}_kunit ran`);
+            } else {
+              assert.ok(kernel.kind === 'debian', `${kernel.label}: the source-built kernels have KUnit`);
+              assert.match(out, /^KUnit: not run: .* is built without CONFIG_KUNIT/m);
+            }
+          }));
+        it("the block test's file systems checked by the host's e2fsck and fsck.vfat (vmtest-host: copied with their libraries)", async () => {
+          const { boots } = await result();
+          const section = boots.get(PC_EDU.id)?.scenarios.get(BLOCK)?.log ?? '';
+          for (const check of ['vfat made with mkfs.fat', `e2fsck -fn /dev/${BLOCK}0 finds nothing to repair`, `fsck.vfat -n /dev/${BLOCK}0p1 finds nothing to repair`]) {
+            assert.match(section, new RegExp(`^ok - ${check}$`, 'm'), section);
+          }
         });
-        for (const spec of specs) {
-          it(`in QEMU: ${spec.title}`, () =>
-            track(kernel.label, spec.variant, spec.id, async () => {
-              const result = await boot();
-              const scenario = result.scenarios.get(spec.id);
-              checkScenario(spec, scenario, result.log, kernel.config === 'debug' ? DEBUG_LOAD : FULL_LOAD);
-              process.stderr.write(`kernel ${kernel.label}: scenario ${spec.id} ${scenario?.seconds ?? '?'} s\n`);
-            }));
-        }
       }
-      if (kernel.config === 'debug') {
-        for (const c of CANARIES) {
-          it(`canary: a module with a ${c.trigger} bug is caught (${c.expect.source})`, async () => {
-            const result = await (canaryBoots.get(kernel.label) as Promise<BootResult>);
-            const r = result.scenarios.get(`canary-${c.trigger}`);
-            assert.ok(r?.finished, `canary ${c.trigger} did not run to its end (${result.logFile})`);
-            // The same detectors as for the real modules: the kmemleak scan at the end, kernelTrouble() on the log.
-            const found = c.trigger === 'leak' ? kmemleakLeaks(result.kmemleak ?? '') : kernelTrouble(r.dmesg);
-            assert.ok(
-              found.some((l) => c.expect.test(l)),
-              `the suite's detector did not report the ${c.trigger} bug; found ${JSON.stringify(found)}\n${r.dmesg}\n${result.kmemleak ?? ''}`,
-            );
-          });
-        }
-        it('kmemleak: no leak after every scenario and unload', async () => {
-          const result = await (boots.get(`${kernel.label}/${PC_EDU.id}`) as Promise<BootResult>);
-          assert.ok(result.kmemleak !== undefined, `kmemleak did not report (no /sys/kernel/debug/kmemleak?)\n${result.log.slice(-4000)}`);
-          assert.deepEqual(kmemleakLeaks(result.kmemleak), [], `kmemleak found leaks:\n${result.kmemleak}`);
+
+      if (kernel === packedKernel) {
+        it('the kernel\'s modules packed as .ko.zst, .ko.gz, .ko and .ko.xz: each found through modules.dep and unpacked byte for byte; a missing one is named', () =>
+          track(kernel.label, 'make vmtest', 'compressed in-tree modules', async () => {
+            const { r, dir, packed } = await result();
+            assert.equal(r.status, 0, 'make vmtest passed with them');
+            assert.ok(packed, 'a packed module tree');
+            const { formats, plain, files, moddir } = packed;
+            const needed = Object.keys(formats);
+            assert.ok(needed.length >= 4, `modules ${needed.join(' ')}`);
+            for (const f of PACKINGS) assert.ok(Object.values(formats).includes(f), `a module is packed as ${f || '.ko'}`);
+            const intree = path.join(dir, '.vmtest', 'root', 'intree');
+            for (const m of needed) {
+              assert.ok(readFileSync(path.join(intree, `${m}.ko`)).equals(plain[m] as Buffer), `${m} (${formats[m] || '.ko'}) unpacked as it was built`);
+            }
+            // They came from MODDIR: without one of its files vmtest stops, naming it (before any boot).
+            const zst = needed.find((m) => formats[m] === '.zst') as string;
+            const file = files[zst] as string;
+            rmSync(file);
+            const gone = await vmtest(dir, kernel, { env: { MODDIR: moddir, VMTEST_TESTS: projectTests.join(' ') }, makeVars: ['W=1', 'C=1', 'KMOD_TEST_MODULES=1'] });
+            assert.equal(gone.status, 2, `${gone.stdout}${gone.stderr}`);
+            assert.match(gone.stderr, new RegExp(`cannot unpack ${file.replace(/[.+]/g, '\\$&')}$`, 'm'));
+          }));
+      }
+
+      for (const spec of specs) {
+        it(`in QEMU: ${spec.title}`, () =>
+          track(kernel.label, spec.variant, spec.id, async () => {
+            const { boots, r } = await result();
+            const boot = boots.get(machineOf(spec).id);
+            const scenario = boot?.scenarios.get(scenarioTest(spec.id));
+            checkScenario(spec, scenario, boot?.log ?? `${r.stdout}${r.stderr}`, debug ? DEBUG_LOAD : FULL_LOAD);
+            process.stderr.write(`kernel ${kernel.label}: scenario ${spec.id} ${scenario?.seconds ?? '?'} s\n`);
+          }));
+      }
+      if (debug) {
+        it('kmemleak: no leak after every scenario and unload (make vmtest\'s scan)', async () => {
+          const { r, boots } = await result();
+          assert.ok(boots.get(PC_EDU.id)?.kmemleak !== undefined, `kmemleak did not report (no /sys/kernel/debug/kmemleak?)\n${r.stdout}`);
+          assert.match(r.stdout, /^kmemleak: no leak after the tests$/m, r.stdout);
         });
       }
     });

@@ -1,49 +1,54 @@
 /**
- * Reading a QEMU console back (test/kernel/support/qemu.ts): scenarios,
- * steps, kernel logs and kmemleak's report, also when kernel messages land
- * in the middle of ours, and when the guest stopped early.
+ * Reading make vmtest's console back for the kernel suite's scenarios
+ * (test/kernel/support/qemu.ts): tests, steps, kernel logs and kmemleak's
+ * report, also when kernel messages land right after our markers, and when
+ * the guest stopped early; and the scenario test files it writes.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { KERNEL_TROUBLE } from '../../generators/lib/trouble.js';
-import { kernelTrouble, kmemleakLeaks, parseConsole } from '../kernel/support/qemu.js';
+import { kernelTrouble, kmemleakLeaks, parseVmtestConsole, scenarioFile } from '../kernel/support/qemu.js';
 
 const CONSOLE = `SeaBIOS junk\x1b[2J
-KMOD-BEGIN
-KMOD-BOOT-DMESG-BEGIN
+VMTEST-BEGIN 7.3.4
+VMTEST-BOOT-DMESG
 [    0.000000] Linux version 7.3.4
-KMOD-BOOT-DMESG-END
-KMOD-SCENARIO-BEGIN hello
+VMTEST-TEST hello
+ok - loads
+VMTEST-DMESG hello
+VMTEST-RESULT hello 0
+VMTEST-TEST scenario-hello
 KMOD-UPTIME 10.50
 KMOD-STEP load rc=0
 KMOD-STEP param rc=0
 KMOD-OUT param: 3
 KMOD-STEP bad rc=1
 KMOD-OUT bad: insmod: can't insert 'x.ko': invalid parameters
-KMOD-SCENARIO-DMESG-BEGIN hello
-[   11.000000] hello: hello, world (1/3)
 KMOD-UPTIME 12.00
-KMOD-SCENARIO-END hello
-KMOD-SCENARIO-BEGIN edge[   12.5] kmemleak: 1 new suspected memory leaks (see /sys/kernel/debug/kmemleak)
+VMTEST-DMESG scenario-hello
+[   11.000000] hello: hello, world (1/3)
+VMTEST-RESULT scenario-hello 0
+VMTEST-TEST scenario-edge[   12.5] kmemleak: 1 new suspected memory leaks (see /sys/kernel/debug/kmemleak)
 KMOD-UPTIME 12.60
 KMOD-STEP cycles rc=0
-KMOD-SCENARIO-DMESG-BEGIN edge
 KMOD-UPTIME 13.10
-KMOD-SCENARIO-END edge
-KMOD-KMEMLEAK-BEGIN[   13.2] kmemleak: 1 new suspected memory leaks (see /sys/kernel/debug/kmemleak)
+VMTEST-DMESG scenario-edge
+VMTEST-RESULT scenario-edge 0
+VMTEST-KMEMLEAK
 unreferenced object 0xffff888005075400 (size 32):
   comm "insmod", pid 37, jiffies 4294895032
-KMOD-KMEMLEAK-END
-KMOD-END
+VMTEST-KMEMLEAK-END
+VMTEST-END
 `;
 
-describe('parseConsole', () => {
-  it('splits scenarios, steps, outputs, kernel logs and times', () => {
-    const r = parseConsole(CONSOLE);
+describe('parseVmtestConsole', () => {
+  it('splits tests, steps, outputs, kernel logs and times', () => {
+    const r = parseVmtestConsole(CONSOLE);
     assert.equal(r.finished, true);
     assert.match(r.bootDmesg, /Linux version 7\.3\.4/);
-    const hello = r.scenarios.get('hello');
+    assert.ok(r.scenarios.get('hello')?.finished, "the project's own test is there too");
+    const hello = r.scenarios.get('scenario-hello');
     assert.ok(hello?.finished);
     assert.deepEqual(hello.steps.get('param'), { rc: 0, out: ['3'] });
     assert.equal(hello.steps.get('bad')?.rc, 1);
@@ -52,20 +57,34 @@ describe('parseConsole', () => {
   });
 
   it('keeps a marker that a kernel message was printed right after', () => {
-    const r = parseConsole(CONSOLE);
-    const edge = r.scenarios.get('edge');
-    assert.ok(edge?.finished, 'the scenario is found although a kernel message follows its marker');
+    const r = parseVmtestConsole(CONSOLE);
+    const edge = r.scenarios.get('scenario-edge');
+    assert.ok(edge?.finished, 'the test is found although a kernel message follows its marker');
     assert.equal(edge.steps.get('cycles')?.rc, 0);
     assert.deepEqual(kmemleakLeaks(r.kmemleak ?? ''), ['unreferenced object 0xffff888005075400 (size 32):']);
   });
 
-  it('reports a guest that stopped in a scenario as not finished, and no kmemleak report without one', () => {
-    const cut = CONSOLE.slice(0, CONSOLE.indexOf('KMOD-SCENARIO-DMESG-BEGIN edge'));
-    const r = parseConsole(cut);
+  it('reports a guest that stopped in a test as not finished, and no kmemleak report without one', () => {
+    const cut = CONSOLE.slice(0, CONSOLE.indexOf('VMTEST-DMESG scenario-edge'));
+    const r = parseVmtestConsole(cut);
     assert.equal(r.finished, false);
-    assert.equal(r.scenarios.get('hello')?.finished, true);
-    assert.equal(r.scenarios.get('edge')?.finished, false);
+    assert.equal(r.scenarios.get('scenario-hello')?.finished, true);
+    assert.equal(r.scenarios.get('scenario-edge')?.finished, false);
     assert.equal(r.kmemleak, undefined);
+  });
+});
+
+describe('scenarioFile', () => {
+  it("says what the scenario needs in vmtest's directives and wraps it in step and uptime marks", () => {
+    const f = scenarioFile({ id: 'pci-iommu', script: 'step a true', machine: { id: 'q35-iommu', args: ['-device', 'edu'] }, inTree: ['i2c-stub'] });
+    assert.match(f, /^# vmtest-machine: x86=q35-iommu$/m);
+    assert.match(f, /^# vmtest-qemu: -device edu$/m);
+    assert.match(f, /^# vmtest-intree: i2c-stub$/m);
+    assert.match(f, /^# vmtest-file: extra$/m);
+    assert.match(f, /^step\(\) \{$/m);
+    assert.match(f, /KMOD-UPTIME[^]*\nstep a true\n[^]*KMOD-UPTIME/);
+    assert.doesNotMatch(scenarioFile({ id: 'hello', script: '', machine: { id: 'pc', args: [] } }), /vmtest-(machine|qemu|intree)/);
+    assert.throws(() => scenarioFile({ id: 'a b', script: '', machine: { id: 'pc', args: [] } }), /bad scenario id/);
   });
 });
 

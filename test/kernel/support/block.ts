@@ -13,7 +13,7 @@
  * run on every line in vmtest.test.ts.
  */
 import assert from 'node:assert/strict';
-import { stepOf, type ScenarioResult } from './qemu.js';
+import { GUEST_KO, GUEST_TOOLS, GUEST_STRESS, stepOf, type ScenarioResult } from './qemu.js';
 import type { Load, ScenarioSpec } from './variants.js';
 
 export const BLOCK = 'blk';
@@ -28,12 +28,13 @@ export function blockGenerateArgs(): string[][] {
   ];
 }
 
-const M = '/modules/main';
-const STRESS = '/modules/kmodstress';
+const M = GUEST_KO;
+const T = GUEST_TOOLS;
+const STRESS = GUEST_STRESS;
 
 function script(seed: number, load: Load): string {
   const cycles = Math.max(2, Math.round(load.cycles / 10));
-  const test = (m: string) => `${M}/${m}_test`;
+  const test = (m: string) => `${T}/${m}_test`;
   return `
 step load insmod ${M}/${BLOCK}.ko
 step zeros ${test(BLOCK)} zeros /dev/${BLOCK}0

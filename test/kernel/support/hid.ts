@@ -10,7 +10,7 @@
  * every read of the hostile reports.
  */
 import assert from 'node:assert/strict';
-import { stepOf, type ScenarioResult } from './qemu.js';
+import { GUEST_KO, GUEST_TOOLS, stepOf, type ScenarioResult } from './qemu.js';
 import type { Load, ScenarioSpec } from './variants.js';
 
 export const HID = 'hid_vnd';
@@ -32,7 +32,8 @@ export const HID_SELFTEST_CHECKS = [
   'removed_while_a_limit_read_waits', 'device_gone',
 ];
 
-const M = '/modules/main';
+const M = GUEST_KO;
+const T = GUEST_TOOLS;
 const DRV = `/sys/bus/hid/drivers/${HID}`;
 
 function cyclesOf(load: Load): number {
@@ -46,8 +47,8 @@ step uhid intree uhid
 step generic intree hid-generic
 step evdev intree evdev
 step load insmod ${M}/${HID}.ko
-step selftest ${M}/${HID}_test selftest
-step hold sh -c '${M}/${HID}_test hold 300 >/tmp/hid.hold 2>&1 & echo $! >/tmp/hid.pid'
+step selftest ${T}/${HID}_test selftest
+step hold sh -c '${T}/${HID}_test hold 300 >/tmp/hid.hold 2>&1 & echo $! >/tmp/hid.pid'
 step held waitgrep holding /tmp/hid.hold
 export D=$(sed -n 's/^holding //p' /tmp/hid.hold)
 step rebind sh -c 'echo $D >${DRV}/unbind && test ! -e ${dev}/driver && echo $D >${DRV}/bind && readlink ${dev}/driver'

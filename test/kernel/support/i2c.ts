@@ -6,7 +6,7 @@
  * and reads the chip register with i2cget.
  */
 import assert from 'node:assert/strict';
-import { stepOf, type ScenarioResult } from './qemu.js';
+import { GUEST_KO, GUEST_STRESS, stepOf, type ScenarioResult } from './qemu.js';
 import type { Load, ScenarioSpec } from './variants.js';
 
 /** hwmon, 8-bit registers, 16-bit values (the defaults) at 0x48. */
@@ -63,8 +63,8 @@ const BYTE_LIMITS: readonly [number, string][] = [
   [999999, '0x7f'], // clamped
 ];
 
-const M = '/modules/main';
-const STRESS = '/modules/kmodstress';
+const M = GUEST_KO;
+const STRESS = GUEST_STRESS;
 
 const temps = (addr: string, mode: 'w' | 'b', attr: string, table: readonly [string, number][]) =>
   `sh -c 'for v in ${table.map(([v]) => v).join(' ')}; do i2cset -f -y $BUS ${addr} 0x00 $v ${mode} || exit 1; cat ${attr} || exit 1; done'`;

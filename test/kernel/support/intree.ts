@@ -1,60 +1,21 @@
 /**
- * The kernel's own modules a scenario needs in the guest (i2c-stub, i2c-dev,
- * ...), taken from the kernel that boots: nothing for a module built into
- * it; else its .ko (decompressed: busybox insmod cannot) and, in load order,
- * the modules it depends on (modinfo's "depends", followed recursively).
- *
- * In the guest, `intree NAME [PARAM=VALUE...]` (from the QEMU prelude)
- * loads them: a no-op for a built-in module (<name>.builtin), an error for
- * one that was not asked for here.
+ * The kernel's own modules, as make vmtest finds them: in a Debian module
+ * tree (modules.dep, modules.builtin), packed as the distribution chose
+ * (.ko.xz, .ko.zst, .ko.gz) or not. For the suite's proof that vmtest
+ * unpacks each packing: a copy of a module tree holding the modules a
+ * project's tests need, each packed another way.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { execOk } from './exec.js';
-import type { Kernel } from './kernels.js';
-import type { GuestFile } from './qemu.js';
-
-/** Where the guest finds them: <name>.ko and <name>.deps (the names to load first, in order), or <name>.builtin. */
-export const INTREE_DIR = '/modules/intree';
 
 /** The kernel's name for a module: '-' and '_' are the same to it. */
 const canonical = (name: string): string => name.replace(/-/g, '_');
 
-interface ModuleTree {
-  root: string;
-  /** Canonical name -> path relative to root, for every modular module. */
-  modular: Map<string, string>;
-  builtin: Set<string>;
-}
-
 function baseName(rel: string): string {
   return canonical(path.basename(rel).replace(/\.ko(\.(xz|zst|gz))?$|\.o$/, ''));
-}
-
-/**
- * Installed kernels (Debian): /lib/modules/<release> with modules.dep and
- * modules.builtin. Source-built trees: modules.order (".ko" up to 6.1, ".o"
- * since) and modules.builtin at the top of the tree, the .ko next to its source.
- */
-function moduleTree(kernel: Kernel): ModuleTree {
-  const installed = kernel.kind === 'debian';
-  const root = installed ? `/lib/modules/${kernel.release}` : kernel.kdir;
-  const list = installed ? 'modules.dep' : 'modules.order';
-  const modular = new Map<string, string>();
-  for (const line of readFileSync(path.join(root, list), 'utf8').split('\n')) {
-    const rel = line.split(':')[0]?.trim();
-    if (!rel) continue;
-    const file = installed ? rel : rel.replace(/^kernel\//, '').replace(/\.o$/, '.ko');
-    modular.set(baseName(file), file);
-  }
-  const builtin = new Set(
-    readFileSync(path.join(root, 'modules.builtin'), 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map(baseName),
-  );
-  return { root, modular, builtin };
 }
 
 /** The command that writes a packed module file to stdout, by its name (.ko.xz, .ko.zst, .ko.gz), or none for a plain .ko. */
@@ -65,52 +26,68 @@ export function unpacker(file: string): [string, string] | undefined {
   return undefined;
 }
 
-/** A module as a plain .ko on the host (decompressed into `work` when it is not). */
-function plainKo(tree: ModuleTree, rel: string, work: string): string {
-  const file = path.join(tree.root, rel);
-  if (!existsSync(file)) throw new Error(`${file}: listed by the kernel's module list but missing`);
-  const tool = unpacker(rel);
-  if (!tool) return file;
-  const out = path.join(work, `${baseName(rel)}.ko`);
-  execOk('sh', ['-c', '"$1" "$2" "$3" >"$4"', 'sh', ...tool, file, out]);
-  return out;
+/** How the repacked tree stores modules, in turn: zstd, gzip, not at all, xz. */
+export const PACKINGS = ['.zst', '.gz', '', '.xz'] as const;
+
+/** A module file's contents, unpacked. */
+export function unpacked(file: string): Buffer {
+  const tool = unpacker(file);
+  return tool ? execFileSync(tool[0], [tool[1], file], { maxBuffer: 1 << 28 }) : readFileSync(file);
 }
 
-/** Guest files for `names` on `kernel`: each modular one with its dependencies and its .deps list. */
-export function inTreeModules(kernel: Kernel, names: readonly string[]): GuestFile[] {
-  const tree = moduleTree(kernel);
-  const work = mkdtempSync(path.join(tmpdir(), 'kmod-intree-'));
-  const files = new Map<string, string>();
-  /** Load order of `name`'s dependencies (deepest first), each once. */
-  const resolve = (name: string, seen: string[]): string[] => {
-    const c = canonical(name);
-    if (tree.builtin.has(c)) return [];
-    const rel = tree.modular.get(c);
-    if (!rel) throw new Error(`module ${name} is neither built into ${kernel.label} (${kernel.release}) nor a module of it`);
-    if (seen.includes(c)) throw new Error(`module dependency cycle: ${[...seen, c].join(' -> ')}`);
-    const ko = files.get(c) ?? plainKo(tree, rel, work);
-    files.set(c, ko);
-    const depends = execOk('modinfo', ['-F', 'depends', ko]).stdout.trim();
-    const order: string[] = [];
-    for (const d of depends.split(',').filter(Boolean)) {
-      for (const x of [...resolve(d, [...seen, c]), canonical(d)]) if (!order.includes(x) && !tree.builtin.has(x)) order.push(x);
+/**
+ * The kernel's modules the tests of project `dir` name (their vmtest-intree
+ * lines for `machine`, "NAME?" too) that `moddir` has as modules, with every
+ * module each depends on (modules.dep lists them all): canonical names.
+ */
+export function intreeNeeds(dir: string, moddir: string, machine = 'pc'): string[] {
+  const names = new Set<string>();
+  for (const f of readdirSync(path.join(dir, 'tests')).filter((x) => x.endsWith('.sh'))) {
+    const text = readFileSync(path.join(dir, 'tests', f), 'utf8');
+    for (const m of text.matchAll(new RegExp(`^# vmtest-intree(?:@${machine})?:(.*)$`, 'gm'))) {
+      for (const w of (m[1] ?? '').split(/\s+/).filter(Boolean)) names.add(canonical(w.replace(/\?$/, '')));
     }
-    return order;
-  };
-  const out: GuestFile[] = [];
-  for (const name of names) {
-    const c = canonical(name);
-    const deps = resolve(name, []);
-    if (!files.has(c)) {
-      const marker = path.join(work, `${c}.builtin`);
-      writeFileSync(marker, '');
-      out.push({ src: marker, dest: `${INTREE_DIR}/${c}.builtin` });
-      continue;
-    }
-    const list = path.join(work, `${c}.deps`);
-    writeFileSync(list, deps.map((d) => `${d}\n`).join(''));
-    out.push({ src: list, dest: `${INTREE_DIR}/${c}.deps` });
   }
-  for (const [c, ko] of files) out.push({ src: ko, dest: `${INTREE_DIR}/${c}.ko` });
-  return out;
+  const needs = new Set<string>();
+  for (const line of readFileSync(path.join(moddir, 'modules.dep'), 'utf8').split('\n')) {
+    const [rel, deps] = line.split(':');
+    if (!rel || !names.has(baseName(rel))) continue;
+    needs.add(baseName(rel));
+    for (const d of (deps ?? '').split(/\s+/).filter(Boolean)) needs.add(baseName(d));
+  }
+  return [...needs].sort();
+}
+
+/**
+ * A module tree with modules.builtin and modules.dep of `source`, in which the
+ * `modules` (canonical names) exist, each packed in turn as PACKINGS says.
+ */
+export function repackedModuleTree(
+  source: string,
+  modules: readonly string[],
+): { moddir: string; formats: Record<string, string>; plain: Record<string, Buffer>; files: Record<string, string> } {
+  const moddir = mkdtempSync(path.join(tmpdir(), 'kmod-moddir-'));
+  cpSync(path.join(source, 'modules.builtin'), path.join(moddir, 'modules.builtin'));
+  const formats: Record<string, string> = {};
+  const plain: Record<string, Buffer> = {};
+  const files: Record<string, string> = {};
+  const lines = readFileSync(path.join(source, 'modules.dep'), 'utf8').split('\n').map((line) => {
+    const [rel, deps] = line.split(':');
+    const m = rel ? baseName(rel) : '';
+    if (!rel || !modules.includes(m) || m in formats) return line;
+    const packing = PACKINGS[modules.indexOf(m) % PACKINGS.length] as string;
+    const contents = unpacked(path.join(source, rel));
+    const target = rel.replace(/\.ko(\.(xz|zst|gz))?$/, `.ko${packing}`);
+    mkdirSync(path.dirname(path.join(moddir, target)), { recursive: true });
+    const packer = { '.zst': ['zstd', '-q', '-c'], '.gz': ['gzip', '-c'], '.xz': ['xz', '-c'] }[packing];
+    writeFileSync(path.join(moddir, target), packer ? execFileSync(packer[0] as string, packer.slice(1), { input: contents, maxBuffer: 1 << 28 }) : contents);
+    formats[m] = packing;
+    plain[m] = contents;
+    files[m] = path.join(moddir, target);
+    return `${target}:${deps ?? ''}`;
+  });
+  writeFileSync(path.join(moddir, 'modules.dep'), lines.join('\n'));
+  const lost = modules.filter((m) => !(m in formats));
+  assert.deepEqual(lost, [], `modules.dep of ${source} lists every module needed`);
+  return { moddir, formats, plain, files };
 }

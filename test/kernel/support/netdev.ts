@@ -7,7 +7,7 @@
  * up and while traffic flows.
  */
 import assert from 'node:assert/strict';
-import { stepOf, type ScenarioResult } from './qemu.js';
+import { GUEST_KO, GUEST_STRESS, stepOf, type ScenarioResult } from './qemu.js';
 import type { Load, ScenarioSpec } from './variants.js';
 
 export const NETDEV = 'knet';
@@ -17,8 +17,8 @@ export function netdevGenerateArgs(): string[][] {
   return [['netdev', '--name', NETDEV, '--devices', '2']];
 }
 
-const M = '/modules/main';
-const STRESS = '/modules/kmodstress';
+const M = GUEST_KO;
+const STRESS = GUEST_STRESS;
 const PINGS = 3;
 /** busybox ping's default: 56 data bytes, 64 of ICMP, 84 of IPv4, 98 with the Ethernet header. */
 const FRAME = 98;

@@ -8,25 +8,17 @@
  * one, proves what it does, and unloads it.
  */
 import assert from 'node:assert/strict';
-import type { Machine } from './qemu.js';
-import { stepOf, type ScenarioResult } from './qemu.js';
+import { type Machine, GUEST_KO, GUEST_TOOLS, GUEST_STRESS, stepOf, type ScenarioResult } from './qemu.js';
 import type { Load, ScenarioSpec } from './variants.js';
 
 /** QEMU's edu device, on the default machine of every boot. */
 export const PC_EDU: Machine = { id: 'pc', args: ['-device', 'edu'] };
 
 /**
- * q35 with the Intel IOMMU (DMA and interrupt remapping) and an edu device
- * behind it. no_timer_check: with interrupt remapping the kernel panics when
- * its early check sees no timer interrupt in time ("timer doesn't work
- * through Interrupt-remapped IO-APIC"), which TCG on a busy host can miss;
- * virtual machines skip that check (as cloud images do).
+ * An edu device behind the Intel IOMMU (DMA and interrupt remapping):
+ * make vmtest's q35-iommu machine, a boot of its own per kernel.
  */
-export const Q35_IOMMU_EDU: Machine = {
-  id: 'q35-iommu',
-  args: ['-M', 'q35', '-device', 'intel-iommu,intremap=on', '-device', 'edu'],
-  append: 'intel_iommu=on no_timer_check',
-};
+export const Q35_IOMMU_EDU: Machine = { id: 'q35-iommu', args: ['-device', 'edu'] };
 
 const EDU_ID = '0x1234:0x11e8';
 /** edu's subsystem IDs (QEMU's defaults) and class (PCI_CLASS_OTHERS), matched by pci_skel. */
@@ -57,7 +49,8 @@ export function pciGenerateArgs(): string[][] {
   return PCI_VARIANTS.map(([name, args]) => ['pci', '--name', name, ...args]);
 }
 
-const M = '/modules/main';
+const M = GUEST_KO;
+const T = GUEST_TOOLS;
 /** A PCI address, as the drivers name their interrupts after it (driver:BDF). */
 const BDF_RE = '0000:[0-9a-f]{2}:[0-9a-f]{2}\\.[0-7]';
 
@@ -73,7 +66,7 @@ export function dyndbg(module: string): string {
 export function dyndbgOn(r: ScenarioResult): boolean {
   return stepOf(r, 'dyndbg').out.includes('dyndbg on');
 }
-const STRESS = '/modules/kmodstress';
+const STRESS = GUEST_STRESS;
 /** Finds the edu device's sysfs directory (EDU) and its address (BDF) for the steps after it. */
 const FIND_EDU = `
 EDU=
@@ -98,7 +91,7 @@ step ${p}_ident sh -c 'cat $EDU/ident'
 step ${p}_interrupts sh -c 'grep " ${name}:$BDF$" /proc/interrupts'
 step ${p}_raise sh -c 'b=$(cat $EDU/irq_count); echo 0x5 >$EDU/raise_irq || exit 1; a=$(cat $EDU/irq_count); echo $((a - b)); cat $EDU/irq_causes'
 step ${p}_raise_zero sh -c 'echo 0 >$EDU/raise_irq'
-step ${p}_selftest ${M}/${name}_test ${test} /dev/${name}0
+step ${p}_selftest ${T}/${name}_test ${test} /dev/${name}0
 step ${p}_unload rmmod ${name}
 `;
 }
@@ -133,15 +126,15 @@ ${deviceSteps('msi', PCI, 'selftest')}
 step intx_load insmod ${M}/${PCI}.ko msi=0
 step intx_interrupts sh -c 'grep " ${PCI}:$BDF$" /proc/interrupts'
 step intx_raise sh -c 'b=$(cat $EDU/irq_count); echo 0x2 >$EDU/raise_irq || exit 1; a=$(cat $EDU/irq_count); echo $((a - b))'
-step intx_selftest ${M}/${PCI}_test roundtrip /dev/${PCI}0
-step hold_start sh -c '${M}/${PCI}_test hold /dev/${PCI}0 60 >/tmp/pci.hold 2>&1 & echo $! >/tmp/pci.pid'
+step intx_selftest ${T}/${PCI}_test roundtrip /dev/${PCI}0
+step hold_start sh -c '${T}/${PCI}_test hold /dev/${PCI}0 60 >/tmp/pci.hold 2>&1 & echo $! >/tmp/pci.pid'
 step hold_ready waitgrep holding /tmp/pci.hold
 step unload_busy rmmod ${PCI}
 step unbind_busy sh -c 'echo $BDF >/sys/bus/pci/drivers/${PCI}/unbind'
 step node_gone test -e /dev/${PCI}0
 step hold_end sh -c 'kill -USR1 $(cat /tmp/pci.pid); while kill -0 $(cat /tmp/pci.pid) 2>/dev/null; do usleep 100000; done; cat /tmp/pci.hold'
 step bind sh -c 'echo $BDF >/sys/bus/pci/drivers/${PCI}/bind && readlink $EDU/driver'
-step rebound_selftest ${M}/${PCI}_test roundtrip /dev/${PCI}0
+step rebound_selftest ${T}/${PCI}_test roundtrip /dev/${PCI}0
 step bindcycle ${STRESS} bindcycle /sys/bus/pci/drivers/${PCI} $BDF ${cycles} $EDU/ident
 step intx_unload rmmod ${PCI}
 step modcycle ${STRESS} modcycle ${M}/${PCI}.ko ${PCI} ${cycles}
@@ -195,12 +188,12 @@ step factorial_range sh -c 'echo 13 >$EDU/factorial'
 step dyndbg ${dyndbg(PCI)}
 step pm_cycle sh -c 'echo 0 >/sys/module/suspend/parameters/pm_test_delay; echo devices >/sys/power/pm_test && echo freeze >/sys/power/state; rc=$?; echo none >/sys/power/pm_test; exit $rc'
 step pm_messages sh -c 'dmesg | grep -E "${PCI} $BDF: (suspend|resume)$"'
-step pm_selftest ${M}/${PCI}_test roundtrip /dev/${PCI}0
+step pm_selftest ${T}/${PCI}_test roundtrip /dev/${PCI}0
 step regs_unload rmmod ${PCI}
 ${deviceSteps('skel', 'pci_skel', 'roundtrip')}
 step poll_load insmod ${M}/pci_poll.ko
 step poll_no_irq sh -c 'grep -c " pci_poll:" /proc/interrupts || true'
-step poll_selftest ${M}/pci_poll_test roundtrip /dev/pci_poll0
+step poll_selftest ${T}/pci_poll_test roundtrip /dev/pci_poll0
 step poll_unload rmmod pci_poll
 step bare_load insmod ${M}/pci_bare.ko
 step bare_driver sh -c 'readlink $EDU/driver'

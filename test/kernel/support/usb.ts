@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { dyndbg, dyndbgOn } from './pci.js';
-import { stepOf, type ScenarioResult } from './qemu.js';
+import { GUEST_KO, GUEST_TOOLS, GUEST_STRESS, stepOf, type ScenarioResult } from './qemu.js';
 import type { Load, ScenarioSpec } from './variants.js';
 
 export const USB = 'usb_lb';
@@ -20,8 +20,9 @@ export function usbGenerateArgs(): string[][] {
   return [['usb', '--name', USB, '--interface-class', '0xff']];
 }
 
-const M = '/modules/main';
-const STRESS = '/modules/kmodstress';
+const M = GUEST_KO;
+const T = GUEST_TOOLS;
+const STRESS = GUEST_STRESS;
 const G = '/sys/kernel/config/usb_gadget/kmodlb';
 const NODE = `/dev/${USB}0`;
 /**
@@ -37,7 +38,7 @@ const REPLUG = `sh -c 'rm ${G}/configs/c.1/Loopback.0 && ln -s ${G}/functions/Lo
  * is gone; at most 60 s), then writes once and says what it got. A fixed
  * hold raced the steps between on a loaded debug kernel.
  */
-const HOLD_START = `sh -c '${M}/${USB}_test hold ${NODE} 60 >/tmp/usb.hold 2>&1 & echo $! >/tmp/usb.pid'`;
+const HOLD_START = `sh -c '${T}/${USB}_test hold ${NODE} 60 >/tmp/usb.hold 2>&1 & echo $! >/tmp/usb.pid'`;
 const HOLD_END = `sh -c 'kill -USR1 $(cat /tmp/usb.pid); while kill -0 $(cat /tmp/usb.pid) 2>/dev/null; do usleep 100000; done; cat /tmp/usb.hold'`;
 
 /**
@@ -54,7 +55,7 @@ step ${p}_gone waitfor ${NODE} absent
 step ${p}_hold_end ${HOLD_END}
 step ${p}_on ${on}
 step ${p}_node waitfor ${NODE}
-step ${p}_roundtrip ${M}/${USB}_test roundtrip ${NODE}`;
+step ${p}_roundtrip ${T}/${USB}_test roundtrip ${NODE}`;
 }
 
 function checkWhileOpen(r: ScenarioResult, p: string, what: string): void {
@@ -94,20 +95,20 @@ step plug sh -c 'ls /sys/class/udc >${G}/UDC'
 step node waitfor ${NODE}
 export USBDEV=$(usbdev)
 step bound sh -c 'readlink $USBDEV:1.0/driver; cat $USBDEV/speed'
-step selftest ${M}/${USB}_test selftest ${NODE}
+step selftest ${T}/${USB}_test selftest ${NODE}
 ${whileOpen('plug', `step unload_busy rmmod ${USB}`, `sh -c 'echo >${G}/UDC'`, REPLUG)}
 USBDEV=$(usbdev)
 ${whileOpen('auth', '', `sh -c 'echo 0 >$USBDEV/authorized'`, `sh -c 'echo 1 >$USBDEV/authorized'`)}
 step dyndbg ${dyndbg(USB)}
 step pm_cycle sh -c 'echo 0 >/sys/module/suspend/parameters/pm_test_delay; echo devices >/sys/power/pm_test && echo freeze >/sys/power/state; rc=$?; echo none >/sys/power/pm_test; exit $rc'
 step pm_messages sh -c 'dmesg | grep -E "${USB} [0-9-]+:1\\.0: (suspend|resume)$"'
-step pm_roundtrip ${M}/${USB}_test roundtrip ${NODE}
+step pm_roundtrip ${T}/${USB}_test roundtrip ${NODE}
 step unload rmmod ${USB}
 step unbound sh -c 'test -e $USBDEV:1.0/driver'
 step modcycle ${STRESS} modcycle ${M}/${USB}.ko ${USB} ${cycles}
 step final_load insmod ${M}/${USB}.ko
 step final_node waitfor ${NODE}
-step final_roundtrip ${M}/${USB}_test roundtrip ${NODE}
+step final_roundtrip ${T}/${USB}_test roundtrip ${NODE}
 step unplug sh -c 'echo >${G}/UDC'
 step final_unload rmmod ${USB}
 step teardown sh -c 'rm ${G}/configs/c.1/Loopback.0 && rmdir ${G}/configs/c.1 ${G}/functions/Loopback.0 ${G}/strings/0x409 ${G}'

@@ -1,7 +1,8 @@
 /**
  * What the kernel suite proves on every kernel: the generated projects
  * (each built once per kernel and configuration) and the scenarios that run
- * in one QEMU boot per kernel, each with the checks of its result.
+ * as tests of the main project's make vmtest, one boot per kernel (and
+ * machine), each with the checks of its result.
  *
  * Projects:
  *   main  hello + classic char device (2 minors) + misc char device + four
@@ -30,7 +31,7 @@ import { USB, USB_KOS, USB_TOOLS, usbGenerateArgs, usbScenario } from './usb.js'
 import { HID, HID_KOS, HID_TOOLS, hidGenerateArgs, hidScenario } from './hid.js';
 import { BLOCK_KOS, BLOCK_TOOLS, blockGenerateArgs, blockScenario } from './block.js';
 import { PCI, PCI_KOS, PCI_TOOLS, pciGenerateArgs, pciIommuScenario, pciScenario } from './pci.js';
-import { kernelTrouble, stepOf, type Machine, type ScenarioResult } from './qemu.js';
+import { GUEST_KO, GUEST_TOOLS, GUEST_STRESS, GUEST_HOUSE, GUEST_EDGE, kernelTrouble, stepOf, type Machine, type ScenarioResult } from './qemu.js';
 
 export interface Project {
   id: 'main' | 'house' | 'edge';
@@ -205,8 +206,9 @@ function assertStress(r: ScenarioResult, step: string): void {
   assert.doesNotMatch(out, /^RESULT FAIL|^FAIL /m, `${step}:\n${out}`);
 }
 
-const M = '/modules/main';
-const STRESS = '/modules/kmodstress';
+const M = GUEST_KO;
+const T = GUEST_TOOLS;
+const STRESS = GUEST_STRESS;
 
 const hello: ScenarioSpec = {
   id: 'hello',
@@ -264,9 +266,9 @@ step ${name}_load insmod ${M}/${name}.ko
 step ${name}_sysfs_dev cat ${sysfs}/dev
 step ${name}_node_numbers stat -c '%t:%T %F' ${node}
 step ${name}_proc_devices sh -c 'grep " ${name}$" /proc/devices || true'
-step ${name}_selftest ${M}/${name}_test selftest ${node}
-step ${name}_info ${M}/${name}_test info ${node}
-step ${name}_hold_start sh -c '${M}/${name}_test hold ${node} 120 >/tmp/${name}.hold 2>&1 & echo $! >/tmp/${name}.pid'
+step ${name}_selftest ${T}/${name}_test selftest ${node}
+step ${name}_info ${T}/${name}_test info ${node}
+step ${name}_hold_start sh -c '${T}/${name}_test hold ${node} 120 >/tmp/${name}.hold 2>&1 & echo $! >/tmp/${name}.pid'
 step ${name}_held waitgrep holding /tmp/${name}.hold
 step ${name}_unload_busy rmmod ${name}
 step ${name}_loaded_while_busy test -e /sys/module/${name}
@@ -513,7 +515,7 @@ ${others.join('')}`;
   },
 };
 
-const H = '/modules/house';
+const H = GUEST_HOUSE;
 
 const house: ScenarioSpec = {
   id: 'house',
@@ -538,7 +540,7 @@ step cycles ${STRESS} modcycle ${H}/hello.ko hello ${load.cycles} shout=1
   },
 };
 
-const E = '/modules/edge';
+const E = GUEST_EDGE;
 
 const edge: ScenarioSpec = {
   id: 'edge',
