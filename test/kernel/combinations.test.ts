@@ -2,7 +2,7 @@
  * Every combination of a kind's optional parts, not only the ones the QEMU
  * scenarios use: a helper that only one part calls is unused (a warning)
  * when that part is off. The generator's own rules say which combinations it
- * accepts (36 for kmod:pci, 16 for kmod:platform, 32 for kmod:block); each
+ * accepts (36 for kmod:pci, 16 for kmod:platform, 32 for kmod:block, 16 for kmod:hid); each
  * becomes a module of one project, built the way users build (make -jN W=1
  * C=1) against the newest installed Debian kernel, and every source passes
  * checkpatch --strict.
@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { PCI_FEATURES, PLATFORM_FEATURES, validatePciFeatures } from '../../generators/lib/kinds.js';
 import { BLOCK_FEATURE_NAMES } from '../../generators/block/questions.js';
+import { HID_FEATURE_NAMES } from '../../generators/hid/questions.js';
 import { checkpatch } from './support/checkpatch.js';
 import { withKernelEnv } from './support/gate.js';
 import { assertCleanBuild, generate, strictBuild } from './support/kbuild.js';
@@ -31,6 +32,7 @@ withKernelEnv('every combination of optional parts', (env) => {
     { kind: 'pci', prefix: 'pcif', values: combinations(PCI_FEATURES.map((f) => f.value), (v) => validatePciFeatures(v) === true), extra: [] as string[] },
     { kind: 'platform', prefix: 'platf', values: combinations(PLATFORM_FEATURES.map((f) => f.value), () => true), extra: ['_testdev'] },
     { kind: 'block', prefix: 'blkf', values: combinations(BLOCK_FEATURE_NAMES, () => true), extra: [] as string[] },
+    { kind: 'hid', prefix: 'hidf', values: combinations(HID_FEATURE_NAMES, () => true), extra: [] as string[] },
   ].map((k) => {
     const modules = k.values.map((features, i) => {
       const name = `${k.prefix}${i}`;

@@ -7,8 +7,9 @@
  * scenarios as tests of their own (tests/scenario-<id>.sh, support/qemu.ts),
  * each reported as a test of the suite with its own log. On Debian's kernels
  * make vmtest runs as a normal user; on 6.1 from a module tree packed every
- * way a distribution packs modules. The debug kernel runs the scenarios only
- * (its boot is the suite's critical path), with kmemleak's scan at the end.
+ * way a distribution packs modules. The debug kernel runs the scenarios and
+ * the HID test only (its boot is the suite's critical path), with kmemleak's
+ * scan at the end; a scenario that repeats a project's test runs there only.
  * Builds and boots run side by side (one more job than cores), as soon as
  * what they need is ready, the debug kernel first; the tests wait for their
  * results in order.
@@ -30,6 +31,7 @@ import { PC_EDU } from './support/pci.js';
 import { I2C_KOS } from './support/i2c.js';
 import { NETDEV } from './support/netdev.js';
 import { BLOCK } from './support/block.js';
+import { HID, HID_SELFTEST_CHECKS, checkHidSelftest } from './support/hid.js';
 import { EXTRA, parseVmtestConsole, scenarioFile, scenarioTest, type BootResult, type Machine } from './support/qemu.js';
 import { DEBUG_LOAD, FULL_LOAD, PROJECTS, SCENARIOS, checkScenario, type Project, type ScenarioSpec } from './support/variants.js';
 import { testsOf, vmtest } from './support/vmtest.js';
@@ -44,8 +46,11 @@ function held<T>(p: Promise<T>): Promise<T> {
 
 /** Every boot has an edu device on the pc machine; a scenario that needs another machine gets a boot of its own (vmtest-machine). */
 const machineOf = (spec: ScenarioSpec): Machine => spec.machine ?? PC_EDU;
-/** The scenarios a kernel runs: the debug kernel only those of the default machine. */
-const specsOn = (k: Kernel): ScenarioSpec[] => SCENARIOS.filter((s) => k.config !== 'debug' || machineOf(s) === PC_EDU);
+/** The scenarios a kernel runs: the debug kernel only those of the default machine, the others none that is debug-only. */
+const specsOn = (k: Kernel): ScenarioSpec[] =>
+  SCENARIOS.filter((s) => (k.config === 'debug' ? machineOf(s) === PC_EDU : !s.debugOnly));
+/** The project's own tests the debug kernel runs besides the scenarios (HID's has no scenario copy). */
+const DEBUG_PROJECT_TESTS: readonly string[] = [HID];
 /** The machines a kernel boots, its own (pc) first, as vmtest does. */
 const machinesOn = (k: Kernel): string[] => [...new Set([PC_EDU.id, ...specsOn(k).map((s) => machineOf(s).id)])];
 
@@ -141,10 +146,10 @@ withKernelEnv('kernel matrix', (env) => {
           copyFileSync(kmodstress, path.join(extra, 'kmodstress'));
           const load = debug ? DEBUG_LOAD : FULL_LOAD;
           for (const spec of specs) {
-            const file = scenarioFile({ id: spec.id, script: spec.script(seed, load), machine: machineOf(spec), ...(spec.inTree ? { inTree: spec.inTree } : {}) });
+            const file = scenarioFile({ id: spec.id, script: spec.script(seed, load), machine: machineOf(spec), ...(spec.inTree ? { inTree: spec.inTree } : {}), ...(spec.host ? { host: spec.host } : {}) });
             writeFileSync(path.join(dir, 'tests', `${scenarioTest(spec.id)}.sh`), file);
           }
-          const tests = [...(debug ? [] : projectTests), ...specs.map((s) => scenarioTest(s.id))];
+          const tests = [...(debug ? DEBUG_PROJECT_TESTS : projectTests), ...specs.map((s) => scenarioTest(s.id))];
           const packed = kernel === packedKernel ? repackedModuleTree(`/lib/modules/${kernel.release}`, intreeNeeds(dir, `/lib/modules/${kernel.release}`)) : undefined;
           const asUser = kernel.kind === 'debian';
           const r = await run(
@@ -220,7 +225,7 @@ withKernelEnv('kernel matrix', (env) => {
       const result = () => runs.get(kernel.label) as Promise<Run>;
       const who = kernel.kind === 'debian' ? ', as a normal user' : '';
 
-      it(`make vmtest${who}: ${machinesOn(kernel).length} boot(s) (${machinesOn(kernel).join(', ')}), ${debug ? '' : `${projectTests.length} tests of the project and `}${specs.length} scenarios; nothing compiled again; PASSED`, () =>
+      it(`make vmtest${who}: ${machinesOn(kernel).length} boot(s) (${machinesOn(kernel).join(', ')}), ${(debug ? DEBUG_PROJECT_TESTS : projectTests).length} tests of the project and ${specs.length} scenarios; nothing compiled again; PASSED`, () =>
         track(kernel.label, 'make vmtest', 'boot', async () => {
           const { r, dir } = await result();
           const out = `${r.stdout}${r.stderr}`;
@@ -278,6 +283,11 @@ withKernelEnv('kernel matrix', (env) => {
           }));
       }
 
+      it(`hid: the project's test ran every check of its selftest (${HID_SELFTEST_CHECKS.length})${debug ? ', under KASAN' : ''}`, () =>
+        track(kernel.label, 'hid (uhid test device)', 'hid', async () => {
+          const { boots } = await result();
+          checkHidSelftest(boots.get(PC_EDU.id)?.scenarios.get(HID));
+        }));
       for (const spec of specs) {
         it(`in QEMU: ${spec.title}`, () =>
           track(kernel.label, spec.variant, spec.id, async () => {

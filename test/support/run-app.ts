@@ -1,6 +1,6 @@
 /** yeoman-test runs of the generators, with the options a user would give. */
 import helpers from 'yeoman-test';
-import { BLOCK_GENERATOR } from './paths.js';
+import { BLOCK_GENERATOR, HID_GENERATOR } from './paths.js';
 import { APP_GENERATOR, CHARDEV_GENERATOR, EJECT_GENERATOR, I2C_GENERATOR, NETDEV_GENERATOR, PCI_GENERATOR, PLATFORM_GENERATOR, USB_GENERATOR } from './paths.js';
 
 /**
@@ -42,6 +42,10 @@ export function runUsb(options: Record<string, unknown> = {}, dir?: string) {
 
 export function runBlock(options: Record<string, unknown> = {}, dir?: string) {
   return run(BLOCK_GENERATOR, options, dir);
+}
+
+export function runHid(options: Record<string, unknown> = {}, dir?: string) {
+  return run(HID_GENERATOR, options, dir);
 }
 
 export function runEject(options: Record<string, unknown> = {}, dir?: string) {

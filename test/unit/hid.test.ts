@@ -58,6 +58,7 @@ describe('yo kmod:hid', () => {
     assert.match(tool, /0x29, 0x03,\t\t\t\/\*   Usage Maximum \(3\)/);
     assert.match(tool, /"hostile_reports_log_nothing"/);
     assert.match(tool, /"removed_while_a_limit_read_waits"/);
+    assert.match(read('README.md'), /^\| `tools\/hd_test\.c` \| user-space test program: a uhid device /m, 'the file table names the test program');
     const t = read('tests/hd.sh');
     assert.match(t, /^# vmtest-intree: uhid hid-generic evdev$/m);
     assert.match(t, /check "rmmod while bound" rmmod hd/);

@@ -33,7 +33,8 @@ import {
   subsetArb, validFreeText, validName, versionAllowed, versionArb,
 } from '../support/arbitraries.js';
 import { runApp, runChardev, runEject, runI2c, runNetdev, runPci, runPlatform, runUsb } from '../support/run-app.js';
-import { runBlock } from '../support/run-app.js';
+import { runBlock, runHid } from '../support/run-app.js';
+import { HID_BUSES, HID_FEATURE_NAMES, HID_QUESTIONS } from '../../generators/hid/questions.js';
 
 const FEATURES = PLATFORM_FEATURES.map((f) => f.value);
 const PCI_FEATURE_LIST = PCI_FEATURES.map((f) => f.value);
@@ -73,6 +74,13 @@ function specFor(q: Question, nameMax: number, generator: string): OptionSpec {
     if (range) return { arb: numberText(...range), allowed: (v) => numberAllowed(v, ...range) };
     if (optionName(q) === 'block-size') return { arb: enumArb(['512', '4096', '1024', '0']), allowed: (v) => v === '512' || v === '4096' };
     if (optionName(q) === 'features') return { arb: subsetArb(blockFeatures), allowed: (v) => subsetAllowed(v, blockFeatures) };
+  }
+  if (generator === 'hid' && optionName(q) === 'bus') {
+    const buses: readonly string[] = HID_BUSES.map((b) => b.value);
+    return { arb: enumArb([...buses, 'spi', 'USB', '']), allowed: (v) => buses.includes(v) };
+  }
+  if (generator === 'hid' && optionName(q) === 'features') {
+    return { arb: subsetArb(HID_FEATURE_NAMES), allowed: (v) => subsetAllowed(v, HID_FEATURE_NAMES) };
   }
   if (generator === 'i2c' && optionName(q) === 'class') {
     return { arb: enumArb(['hwmon', 'sysfs']), allowed: (v) => v === 'hwmon' || v === 'sysfs' };
@@ -145,6 +153,7 @@ const GENERATORS: { name: string; questions: readonly Question[]; nameMax: numbe
   { name: 'netdev', questions: [...moduleQuestions('knet', (n) => n, validateNetdevName), ...NETDEV_QUESTIONS], nameMax: 13 },
   { name: 'usb', questions: [...moduleQuestions('usbdrv', (n) => n, validateUsbName), ...USB_QUESTIONS], nameMax: 16 },
   { name: 'block', questions: [...moduleQuestions('kblk', (n) => n, validateBlockName), ...BLOCK_QUESTIONS], nameMax: 26 },
+  { name: 'hid', questions: [...moduleQuestions('hiddrv', (n) => n), ...HID_QUESTIONS], nameMax: 55 },
 ];
 
 const RUNS_PER_OPTION = 250;
@@ -188,7 +197,7 @@ interface RenderCase {
 
 const renderCase: fc.Arbitrary<RenderCase> = fc
   .record({
-    kind: fc.constantFrom<ModuleKind>('hello', 'chardev', 'platform', 'pci', 'i2c', 'netdev', 'usb'),
+    kind: fc.constantFrom<ModuleKind>('hello', 'chardev', 'platform', 'pci', 'i2c', 'netdev', 'usb', 'hid'),
     name: validName(19),
     description: validFreeText,
     moduleDescription: validFreeText,
@@ -213,6 +222,10 @@ const renderCase: fc.Arbitrary<RenderCase> = fc
       dmaBits: fc.integer({ min: 24, max: 64 }).map(String),
       features: fc.subarray(PCI_FEATURE_LIST).filter((a) => pciFeaturesAllowed(a.join(','))).map((a) => (a.length ? a.join(',') : 'none')),
     }),
+    hid: fc.record({
+      bus: fc.constantFrom(...HID_BUSES.map((b) => b.value)),
+      features: fc.subarray([...HID_FEATURE_NAMES]).map((a) => (a.length ? a.join(',') : 'none')),
+    }),
     i2c: fc.record({
       address: fc.integer({ min: 0x08, max: 0x77 }).map((n) => `0x${n.toString(16).padStart(2, '0')}`),
       class: fc.constantFrom('hwmon', 'sysfs'),
@@ -235,7 +248,9 @@ const renderCase: fc.Arbitrary<RenderCase> = fc
                 ? { devices: String(r.minors % 16 + 1) }
                 : r.kind === 'usb'
                   ? { vendor: r.pci.vendor, product: r.pci.device, interfaceClass: r.flavor === 'misc' ? 'any' : r.ioctlMagic.replace(/^0x(.)$/, '0x0$1') }
-                  : {};
+                  : r.kind === 'hid'
+                    ? { vendor: r.pci.vendor, product: r.pci.device, ...r.hid }
+                    : {};
     // Interface names limit a network driver's name to 13 characters.
     if (r.kind === 'netdev') r.name = r.name.slice(0, 13);
     if (r.kind === 'usb') r.name = r.name.slice(0, 16);
@@ -439,7 +454,7 @@ describe(`property: accepted values come out byte-exact and inert in every file 
 });
 
 type Runner = typeof runApp;
-const RUNNERS: Record<string, Runner> = { app: runApp, chardev: runChardev, platform: runPlatform, pci: runPci, i2c: runI2c, netdev: runNetdev, usb: runUsb, block: runBlock };
+const RUNNERS: Record<string, Runner> = { app: runApp, chardev: runChardev, platform: runPlatform, pci: runPci, i2c: runI2c, netdev: runNetdev, usb: runUsb, block: runBlock, hid: runHid };
 
 /** One generator run with generated options: which generator, and an optional value per option. */
 /** --templates: a folder that exists (relative to the project or absolute), or anything else. */

@@ -32,6 +32,7 @@ describe('yo kmod:usb', () => {
     assert.match(c, /err_clear:\n\tusb_set_intfdata\(intf, NULL\);\nerr_put:\n\tkref_put\(&dev->kref, lb_delete\);/, 'probe unwinds with goto');
     assert.doesNotMatch(c, /LINUX_VERSION_CODE|no_llseek/);
     assert.match(read('tools/lb_test.c'), /round_trip_small_reads/);
+    assert.match(read('README.md'), /^\| `tools\/lb_test\.c` \| user-space test program: round trips through `\/dev\/lbN` /m, 'the file table names the test program');
     assert.match(read('Makefile'), /^TOOLS := tools\/lb_test$/m);
     assert.match(read('README.md'), /### lb \(USB driver\)[\s\S]*usb_f_ss_lb[\s\S]*Loopback\.0/);
   });
