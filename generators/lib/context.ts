@@ -3,10 +3,10 @@
  * interface for template authors (documented in the README): add to it,
  * do not rename or remove.
  */
-import { cComment, cCommentLines, cString, hashComment, makeRecipeArg, markdownText, shellDoubleQuote, shellQuote } from './escape.js';
+import { cComment, cCommentLines, cString, debControlText, hashComment, makeRecipeArg, markdownText, rpmSpecText, shellDoubleQuote, shellQuote } from './escape.js';
 import { cCall, cDefine } from './cformat.js';
 import { uapiSpdx } from './licenses.js';
-import { builtModules, kernelApis, kernelConfigs, kunitModules, testModules, licenseOf, moduleHeaders, toolPrograms, type ModuleEntry, type ProjectAnswers } from './project.js';
+import { builtModules, kernelApis, kernelConfigs, kunitModules, testModules, licenseOf, moduleHeaders, packagingOf, toolPrograms, type ModuleEntry, type Packaging, type ProjectAnswers } from './project.js';
 import { KERNEL_TROUBLE } from './trouble.js';
 import { upperIdent } from './naming.js';
 import { VIRT_WINDOWS_BASE, VIRT_WINDOWS_SIZE, virtPlacement, virtPlacements, type VirtPlacement } from '../platform/dt.js';
@@ -49,6 +49,8 @@ export interface TemplateContext {
   kernelTrouble: string;
   /** A platform driver's place on QEMU's virt machine (its overlay and test), generators/platform/dt.ts. */
   virt: { placement: (name: string) => VirtPlacement; windowsBase: string; windowsSize: string };
+  /** The distribution packages (debian/, packaging/): package name, versions per format, maintainer, udev rules. */
+  pkg: Packaging;
   /** The module this template is rendered for (module templates only; else the first module). */
   module: ModuleEntry;
   /** Escaping helpers, one per target language. */
@@ -56,6 +58,9 @@ export interface TemplateContext {
   sh: { quote: typeof shellQuote; dquote: typeof shellDoubleQuote; comment: typeof hashComment };
   make: { recipeArg: typeof makeRecipeArg; comment: typeof hashComment };
   md: { text: typeof markdownText };
+  /** Debian control fields (substitution variables escaped), RPM spec text ('%' escaped). */
+  deb: { text: typeof debControlText };
+  rpm: { text: typeof rpmSpecText };
 }
 
 export function templateContext(
@@ -87,10 +92,13 @@ export function templateContext(
     tools: modules.flatMap(toolPrograms),
     kernelTrouble: KERNEL_TROUBLE,
     virt: { placement: (name) => placed.get(name) ?? virtPlacement(name), windowsBase: VIRT_WINDOWS_BASE.toString(16), windowsSize: VIRT_WINDOWS_SIZE.toString(16) },
+    pkg: packagingOf(answers, modules, now),
     module,
     c: { string: cString, comment: cComment, commentLines: cCommentLines, define: cDefine, call: cCall },
     sh: { quote: shellQuote, dquote: shellDoubleQuote, comment: hashComment },
     make: { recipeArg: makeRecipeArg, comment: hashComment },
     md: { text: markdownText },
+    deb: { text: debControlText },
+    rpm: { text: rpmSpecText },
   };
 }

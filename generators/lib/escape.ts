@@ -109,3 +109,19 @@ export function markdownText(text: string): string {
   assertPrintable(text, 'Markdown');
   return text.replace(/[\\`*_[\]<>#|]/g, (c) => `\\${c}`).replace(/&/g, '&amp;');
 }
+
+/**
+ * A value in a Debian control file (debian/control): one line, and "${"
+ * written "${}{", which dpkg's substitution turns back into "${" (a bare
+ * "${NAME}" would be replaced by a substitution variable, or by nothing).
+ */
+export function debControlText(text: string): string {
+  assertPrintable(text, 'a Debian control field');
+  return text.replaceAll('${', '${}{');
+}
+
+/** Text in an RPM spec (a tag value, %description, %changelog): '%' doubled, so no macro (nor %(command)) expands. */
+export function rpmSpecText(text: string): string {
+  assertPrintable(text, 'an RPM spec');
+  return text.replaceAll('%', '%%');
+}

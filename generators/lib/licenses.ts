@@ -10,15 +10,21 @@ export interface License {
   moduleLicense: string;
   /** Short human description shown in prompts and --help. */
   title: string;
+  /**
+   * debian/copyright (DEP-5): the License expression, in DEP-5's short names
+   * (GPL-2, GPL-2+, Expat, BSD-2-clause, BSD-3-clause, MPL-1.1); each name
+   * gets a stand-alone License paragraph (templates/app/project/debian/copyright.ejs).
+   */
+  debian: string;
 }
 
 export const LICENSES: readonly License[] = [
-  { spdx: 'GPL-2.0-only', moduleLicense: 'GPL', title: 'GNU GPL version 2 only (like the kernel itself)' },
-  { spdx: 'GPL-2.0-or-later', moduleLicense: 'GPL', title: 'GNU GPL version 2 or any later version' },
-  { spdx: 'GPL-2.0-only OR MIT', moduleLicense: 'Dual MIT/GPL', title: 'dual GPL-2.0 / MIT' },
-  { spdx: 'GPL-2.0-only OR BSD-2-Clause', moduleLicense: 'Dual BSD/GPL', title: 'dual GPL-2.0 / BSD 2-clause' },
-  { spdx: 'GPL-2.0-only OR BSD-3-Clause', moduleLicense: 'Dual BSD/GPL', title: 'dual GPL-2.0 / BSD 3-clause' },
-  { spdx: 'GPL-2.0-only OR MPL-1.1', moduleLicense: 'Dual MPL/GPL', title: 'dual GPL-2.0 / Mozilla Public License 1.1' },
+  { spdx: 'GPL-2.0-only', moduleLicense: 'GPL', title: 'GNU GPL version 2 only (like the kernel itself)', debian: 'GPL-2' },
+  { spdx: 'GPL-2.0-or-later', moduleLicense: 'GPL', title: 'GNU GPL version 2 or any later version', debian: 'GPL-2+' },
+  { spdx: 'GPL-2.0-only OR MIT', moduleLicense: 'Dual MIT/GPL', title: 'dual GPL-2.0 / MIT', debian: 'GPL-2 or Expat' },
+  { spdx: 'GPL-2.0-only OR BSD-2-Clause', moduleLicense: 'Dual BSD/GPL', title: 'dual GPL-2.0 / BSD 2-clause', debian: 'GPL-2 or BSD-2-clause' },
+  { spdx: 'GPL-2.0-only OR BSD-3-Clause', moduleLicense: 'Dual BSD/GPL', title: 'dual GPL-2.0 / BSD 3-clause', debian: 'GPL-2 or BSD-3-clause' },
+  { spdx: 'GPL-2.0-only OR MPL-1.1', moduleLicense: 'Dual MPL/GPL', title: 'dual GPL-2.0 / Mozilla Public License 1.1', debian: 'GPL-2 or MPL-1.1' },
 ];
 
 export const DEFAULT_LICENSE = 'GPL-2.0-only';

@@ -4,6 +4,7 @@
  * wrote, so that later runs and sub-generators know what is there.
  */
 import { findLicense, type License } from './licenses.js';
+import { maintainerOf, packageName, packageVersions, type Maintainer, type PackageVersions } from './naming.js';
 
 export type ModuleKind = 'hello' | 'chardev' | 'platform' | 'pci' | 'i2c' | 'netdev' | 'usb' | 'hid' | 'block';
 
@@ -166,4 +167,44 @@ export function moduleHeaders(entry: ModuleEntry): string[] {
   if (entry.kind === 'i2c') return [`${entry.name}_temp.h`];
   if (entry.kind === 'netdev') return [`${entry.name}_echo.h`];
   return [];
+}
+
+/** udev rules an entry comes with (udev/99-<name>.rules: a char device's node permissions); packages install them. */
+export function udevRules(entry: ModuleEntry): string[] {
+  return entry.kind === 'chardev' ? [`udev/99-${entry.name}.rules`] : [];
+}
+
+/** What the distribution packages (debian/, packaging/) are made of, from the project's answers. */
+export interface Packaging {
+  /** The binary package, the same in every format: naming.ts packageName(). */
+  name: string;
+  versions: PackageVersions;
+  maintainer: Maintainer;
+  /** The license expression of debian/copyright (DEP-5 short names). */
+  debianLicense: string;
+  /** Every udev rules file of the modules, installed in /usr/lib/udev/rules.d. */
+  udevRules: readonly string[];
+  /** The day the files were generated (their changelog entry): Debian's format, "Fri, 04 Dec 2026 00:00:00 +0000". */
+  debianDate: string;
+  /** The same day in RPM's %changelog format, "Fri Dec 04 2026". */
+  rpmDate: string;
+}
+
+const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+export function packagingOf(answers: ProjectAnswers, modules: readonly ModuleEntry[], now: Date): Packaging {
+  const day = DAYS[now.getUTCDay()] ?? '';
+  const month = MONTHS[now.getUTCMonth()] ?? '';
+  const dd = String(now.getUTCDate()).padStart(2, '0');
+  const year = now.getUTCFullYear();
+  return {
+    name: packageName(answers.name),
+    versions: packageVersions(answers.version),
+    maintainer: maintainerOf(answers.author),
+    debianLicense: licenseOf(answers).debian,
+    udevRules: modules.flatMap(udevRules),
+    debianDate: `${day}, ${dd} ${month} ${year} 00:00:00 +0000`,
+    rpmDate: `${day} ${month} ${dd} ${year}`,
+  };
 }

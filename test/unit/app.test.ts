@@ -14,6 +14,8 @@ const PROJECT_FILES = [
   'hello.c', 'kmod_compat.h', 'Kbuild', 'Makefile', 'dkms.conf', '.gitignore', 'README.md', '.yo-rc.json',
   '.clang-format', '.clangd', '.editorconfig', 'scripts/doctor.sh', 'scripts/compile-commands.sh', 'scripts/vmtest.sh', 'tests/hello.sh',
   'scripts/target-modpost.sh',
+  'debian/changelog', 'debian/control', 'debian/copyright', 'debian/dkms', 'debian/rules', 'debian/source/format',
+  'packaging/rpm/dkms.spec', 'packaging/arch/PKGBUILD',
 ];
 
 function yoRc(dir: string): Record<string, unknown> {
