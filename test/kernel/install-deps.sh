@@ -6,7 +6,9 @@
 # lld and llvm (14: the clang-built 5.10 tree of the LLVM=1 test); for the
 # ARM tests (Debian's arm64/armhf kernels come from test/kernel/arm/fetch.sh)
 # the armhf cross compiler, qemu-system-arm, and the 6.1 sources (with the
-# 6.12 ones: make target-modpost's sources for the armhf headers).
+# 6.12 ones: make target-modpost's sources for the armhf headers); for the
+# projects' packages (dkms.test.ts: make deb, make rpm, lintian) dpkg-dev,
+# debhelper, dh-dkms, lintian and rpm.
 set -euo pipefail
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -31,6 +33,7 @@ packages=(
   bison flex bc libelf-dev libssl-dev
   clang lld llvm
   e2fsprogs dosfstools
+  dpkg-dev debhelper dh-dkms lintian rpm
 )
 apt-get install -y -q --no-install-recommends "${packages[@]}"
 
