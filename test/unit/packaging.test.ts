@@ -125,6 +125,7 @@ describe('the packaging files of a project', () => {
     assert.match(pkgbuild, /^arch=\('any'\)$/m);
     assert.match(pkgbuild, /^depends=\('dkms'\)$/m);
     assert.match(read(dir, 'Makefile'), /^PKG := my-drv-dkms$/m);
+    assert.match(read(dir, '.gitignore'), /^\/dist\/\n\/\.kmod-pkg\/$/m, 'the packages and their build copies are not committed');
   });
 
   for (const license of LICENSES) {
