@@ -9,9 +9,10 @@
  * and the PKGBUILD install the same files. A hello-only project proves an
  * upgrade (version 1 to 2 replaces the modules).
  *
- * Time: DKMS's builds of the main project are most of it. lintian, make rpm
- * and the upgrade's two .deb files are made while they run (one job at a
- * time beside them), since apt-get and dpkg cannot run twice at once.
+ * Time: DKMS's builds of the main project are most of it. The upgrade runs
+ * while the main project is generated and packaged (in a child process),
+ * lintian and make rpm while DKMS builds it: beside one another, never two
+ * apt-get or dpkg at once (they cannot).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -30,9 +31,13 @@ import {
 } from './support/dkms.js';
 import { exec, execAsync, execOk, succeeded, which, type ExecResult } from './support/exec.js';
 import { IN_CI, withKernelEnv } from './support/gate.js';
-import { generate, makeOk } from './support/kbuild.js';
+import { generate } from './support/kbuild.js';
 import type { Kernel } from './support/kernels.js';
 import { MAIN_VERSION, PROJECTS } from './support/variants.js';
+
+/** Makes the main project in a child process (so that other work goes on meanwhile); prints its folder. */
+const CREATE_MAIN = `const { PROJECTS } = await import(${JSON.stringify(new URL('./support/variants.js', import.meta.url).href)});
+process.stdout.write(PROJECTS.find((p) => p.id === 'main').create());`;
 
 /** What building and checking the packages needs (test/kernel/install-deps.sh installs it). */
 const PACKAGING_TOOLS: [string, string][] = [
@@ -90,26 +95,42 @@ withKernelEnv('DKMS packages', (env) => {
   const v2: DkmsPackage = { ...v1, version: '2' };
   let project = '';
   let deb = '';
-  // Made beside DKMS's builds, one after the other: lintian's verdict, make rpm (and make dist), the upgrade's .deb files.
+  // Beside the other work: the upgrade (while the main project is made), lintian and make rpm (while DKMS builds it).
+  let upgrade: Promise<void> | undefined;
   let lintian: Promise<ExecResult> | undefined;
   let rpm: Promise<ExecResult> | undefined;
-  let upgradeDebs: Promise<[string, string]> | undefined;
 
-  before(() => {
+  /** Version 1 of a hello project installed, then 2 over it, then purged: asserted on the way. */
+  async function runUpgrade(kernel: Kernel): Promise<void> {
+    const [first, second] = [await pkgupDeb('1', kernel), await pkgupDeb('2', kernel)];
+    await aptInstall(first);
+    const oldFiles = packageFiles('pkgup-dkms');
+    assert.ok(oldFiles.includes('/usr/src/pkgup-1/dkms.conf'), 'version 1 has its source in /usr/src/pkgup-1');
+    assertDkmsInstalled(v1, [kernel]);
+
+    await aptInstall(second);
+    const modules = assertDkmsInstalled(v2, [kernel]);
+    assert.equal(exec('dkms', ['status', 'pkgup/1']).stdout.trim(), '', 'version 1 is gone from DKMS');
+    assert.deepEqual(readdirSync('/usr/src').filter((d) => d.startsWith('pkgup-')), ['pkgup-2'], 'only version 2 in /usr/src');
+    const files = packageFiles('pkgup-dkms');
+    await aptPurge('pkgup-dkms');
+    assertPackageGone('pkgup-dkms', v2, [...oldFiles, ...files, ...modules], kernels);
+  }
+
+  before(async () => {
     if (!main) throw new Error('no main project');
     assert.ok(testOnly.length > 0, 'the main project has test-only modules');
+    assert.ok(upgradeKernel, 'a Debian kernel for the upgrade');
     for (const [name, p] of [['hello-dkms', pkg], ['pkgup-dkms', v1], ['pkgup-dkms', v2]] as const) packagePurge(name, p);
-    project = main.create();
-    makeOk(project, ['deb']);
+    upgrade = runUpgrade(upgradeKernel);
+    upgrade.catch(() => {}); // reported by its test
+    project = succeeded(await execAsync(process.execPath, ['--input-type=module', '-e', CREATE_MAIN], { timeoutMs: 600_000 })).stdout.trim();
+    await makeAsync(project, 'deb');
     deb = builtPackages(project, 'hello-dkms').deb;
+    await upgrade.catch(() => {}); // apt-get and dpkg are free again
     lintian = execAsync('lintian', ['--fail-on', 'error', deb]);
     rpm = lintian.then(() => makeAsync(project, 'rpm'));
-    upgradeDebs = rpm.then(async () => {
-      assert.ok(upgradeKernel);
-      return [await pkgupDeb('1', upgradeKernel), await pkgupDeb('2', upgradeKernel)];
-    });
-    // Settled here too, so that a failure is reported by its test and not as an unhandled rejection.
-    upgradeDebs.catch(() => {});
+    rpm.catch(() => {}); // reported by its tests
   });
   after(() => {
     packagePurge('hello-dkms', pkg);
@@ -209,19 +230,7 @@ withKernelEnv('DKMS packages', (env) => {
   });
 
   it(`an upgrade: apt-get install of a hello project's version 2 over 1 replaces the modules (${upgradeKernel?.release}) and the DKMS source; purge leaves nothing`, async () => {
-    assert.ok(upgradeKernel && upgradeDebs);
-    const [first, second] = await upgradeDebs;
-    await aptInstall(first);
-    const oldFiles = packageFiles('pkgup-dkms');
-    assert.ok(oldFiles.includes('/usr/src/pkgup-1/dkms.conf'), 'version 1 has its source in /usr/src/pkgup-1');
-    assertDkmsInstalled(v1, [upgradeKernel]);
-
-    await aptInstall(second);
-    const modules = assertDkmsInstalled(v2, [upgradeKernel]);
-    assert.equal(exec('dkms', ['status', 'pkgup/1']).stdout.trim(), '', 'version 1 is gone from DKMS');
-    assert.deepEqual(readdirSync('/usr/src').filter((d) => d.startsWith('pkgup-')), ['pkgup-2'], 'only version 2 in /usr/src');
-    const files = packageFiles('pkgup-dkms');
-    await aptPurge('pkgup-dkms');
-    assertPackageGone('pkgup-dkms', v2, [...oldFiles, ...files, ...modules], kernels);
+    assert.ok(upgrade);
+    await upgrade;
   });
 });
