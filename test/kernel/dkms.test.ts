@@ -11,8 +11,8 @@
  *
  * Time: DKMS's builds of the main project are most of it. The upgrade runs
  * while the main project is generated and packaged (in a child process),
- * lintian and make rpm while DKMS builds it: beside one another, never two
- * apt-get or dpkg at once (they cannot).
+ * lintian and make rpm while it is purged (depmod, one core): beside one
+ * another, never two apt-get or dpkg at once (they cannot).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -95,14 +95,14 @@ withKernelEnv('DKMS packages', (env) => {
   const v2: DkmsPackage = { ...v1, version: '2' };
   let project = '';
   let deb = '';
-  // Beside the other work: the upgrade (while the main project is made), lintian and make rpm (while DKMS builds it).
+  // Beside the other work: the upgrade (while the main project is made), lintian and make rpm (while the main package is purged).
   let upgrade: Promise<void> | undefined;
   let lintian: Promise<ExecResult> | undefined;
   let rpm: Promise<ExecResult> | undefined;
 
   /** Version 1 of a hello project installed, then 2 over it, then purged: asserted on the way. */
   async function runUpgrade(kernel: Kernel): Promise<void> {
-    const [first, second] = [await pkgupDeb('1', kernel), await pkgupDeb('2', kernel)];
+    const [first, second] = await Promise.all([pkgupDeb('1', kernel), pkgupDeb('2', kernel)]);
     await aptInstall(first);
     const oldFiles = packageFiles('pkgup-dkms');
     assert.ok(oldFiles.includes('/usr/src/pkgup-1/dkms.conf'), 'version 1 has its source in /usr/src/pkgup-1');
@@ -128,9 +128,6 @@ withKernelEnv('DKMS packages', (env) => {
     await makeAsync(project, 'deb');
     deb = builtPackages(project, 'hello-dkms').deb;
     await upgrade.catch(() => {}); // apt-get and dpkg are free again
-    lintian = execAsync('lintian', ['--fail-on', 'error', deb]);
-    rpm = lintian.then(() => makeAsync(project, 'rpm'));
-    rpm.catch(() => {}); // reported by its tests
   });
   after(() => {
     packagePurge('hello-dkms', pkg);
@@ -171,20 +168,24 @@ withKernelEnv('DKMS packages', (env) => {
     });
 
     it('apt-get purge removes every file it installed, the DKMS tree and the modules of every kernel', async () => {
+      // lintian and make rpm meanwhile: the removal is mostly depmod, on one core.
+      lintian = execAsync('lintian', ['--fail-on', 'error', deb]);
+      rpm = lintian.then(() => makeAsync(project, 'rpm'));
+      rpm.catch(() => {}); // reported by its tests
       assert.ok(installed.length > 0 && modules.length > 0, 'the install test ran');
       await aptPurge('hello-dkms');
       assertPackageGone('hello-dkms', pkg, [...installed, ...modules], kernels);
     });
 
     it('lintian finds no error in the .deb', async () => {
-      assert.ok(lintian);
+      lintian ??= execAsync('lintian', ['--fail-on', 'error', deb]);
       const r = await lintian;
       assert.equal(r.status, 0, `lintian:\n${r.stdout}${r.stderr}`);
       assert.doesNotMatch(r.stdout, /^E: /m, r.stdout);
     });
 
     it("make rpm: a noarch hello-dkms whose files are the .deb's, with the dkms add/build/install and remove scriptlets", async () => {
-      await rpm;
+      await (rpm ??= makeAsync(project, 'rpm'));
       const file = builtPackages(project, 'hello-dkms').rpm;
       assert.ok(file, 'make rpm wrote dist/hello-dkms-*.noarch.rpm');
       const q = (format: string) => execOk('rpm', ['-qp', '--qf', format, file]).stdout;
@@ -205,7 +206,7 @@ withKernelEnv('DKMS packages', (env) => {
     });
 
     it("packaging/arch/PKGBUILD sources cleanly in bash and its package() installs the same files from make dist's tarball", async () => {
-      await rpm;
+      await (rpm ??= makeAsync(project, 'rpm'));
       const tarball = builtPackages(project, 'hello-dkms').tarball;
       assert.ok(tarball, 'make dist wrote dist/hello-dkms-*.tar.gz');
       const work = mkdtempSync(path.join(tmpdir(), 'kmod-pkgbuild-'));
