@@ -100,7 +100,10 @@ withKernelEnv('DKMS packages', (env) => {
   let lintian: Promise<ExecResult> | undefined;
   let rpm: Promise<ExecResult> | undefined;
 
-  /** Version 1 of a hello project installed, then 2 over it, then purged: asserted on the way. */
+  // What the upgrade installed (version 1's files and version 2's files and modules): purged with the main package.
+  const upgraded: string[] = [];
+
+  /** Version 1 of a hello project installed, then 2 over it (purged with the main package): asserted on the way. */
   async function runUpgrade(kernel: Kernel): Promise<void> {
     const [first, second] = await Promise.all([pkgupDeb('1', kernel), pkgupDeb('2', kernel)]);
     await aptInstall(first);
@@ -112,9 +115,7 @@ withKernelEnv('DKMS packages', (env) => {
     const modules = assertDkmsInstalled(v2, [kernel]);
     assert.equal(exec('dkms', ['status', 'pkgup/1']).stdout.trim(), '', 'version 1 is gone from DKMS');
     assert.deepEqual(readdirSync('/usr/src').filter((d) => d.startsWith('pkgup-')), ['pkgup-2'], 'only version 2 in /usr/src');
-    const files = packageFiles('pkgup-dkms');
-    await aptPurge('pkgup-dkms');
-    assertPackageGone('pkgup-dkms', v2, [...oldFiles, ...files, ...modules], kernels);
+    upgraded.push(...oldFiles, ...packageFiles('pkgup-dkms'), ...modules);
   }
 
   before(async () => {
@@ -167,14 +168,15 @@ withKernelEnv('DKMS packages', (env) => {
       }
     });
 
-    it('apt-get purge removes every file it installed, the DKMS tree and the modules of every kernel', async () => {
+    it('apt-get purge removes every file it installed, the DKMS tree and the modules of every kernel (and the upgraded hello project\'s)', async () => {
       // lintian and make rpm meanwhile: the removal is mostly depmod, on one core.
       lintian = execAsync('lintian', ['--fail-on', 'error', deb]);
       rpm = lintian.then(() => makeAsync(project, 'rpm'));
       rpm.catch(() => {}); // reported by its tests
       assert.ok(installed.length > 0 && modules.length > 0, 'the install test ran');
-      await aptPurge('hello-dkms');
+      await aptPurge('hello-dkms', 'pkgup-dkms');
       assertPackageGone('hello-dkms', pkg, [...installed, ...modules], kernels);
+      assertPackageGone('pkgup-dkms', v2, upgraded, kernels);
     });
 
     it('lintian finds no error in the .deb', async () => {
@@ -233,5 +235,7 @@ withKernelEnv('DKMS packages', (env) => {
   it(`an upgrade: apt-get install of a hello project's version 2 over 1 replaces the modules (${upgradeKernel?.release}) and the DKMS source; purge leaves nothing`, async () => {
     assert.ok(upgrade);
     await upgrade;
+    assert.ok(upgraded.length > 0, 'the upgrade ran');
+    assertPackageGone('pkgup-dkms', v2, upgraded, kernels);
   });
 });

@@ -83,9 +83,9 @@ export function aptInstall(deb: string): Promise<ExecResult> {
   return apt(['install', path.resolve(deb)], { autoinstall_all_kernels: 'yes' });
 }
 
-/** apt-get purge: the prerm runs dkms remove --all, dpkg removes the files. */
-export function aptPurge(name: string): Promise<ExecResult> {
-  return apt(['purge', name]);
+/** apt-get purge: each package's prerm runs dkms remove --all, dpkg removes the files. */
+export function aptPurge(...names: string[]): Promise<ExecResult> {
+  return apt(['purge', ...names]);
 }
 
 /** Removes the package and every trace of its DKMS module (also after a failed run); what is not there costs nothing. */
