@@ -10,7 +10,7 @@ import { UsageError } from '../lib/base-generator.js';
 import { BUILTIN_TEMPLATES, PROJECT_TEMPLATES, listAllTemplateFiles } from '../lib/templates.js';
 import { shown } from '../lib/validate.js';
 
-export const EJECTABLE = ['app', 'chardev', 'platform', 'pci', 'i2c', 'netdev', 'usb', 'hid', 'block'] as const;
+export const EJECTABLE = ['app', 'chardev', 'platform', 'pci', 'i2c', 'netdev', 'usb', 'hid', 'block', 'v4l2'] as const;
 
 type EjectOptions = BaseOptions & { generator?: string };
 

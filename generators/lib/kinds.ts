@@ -30,6 +30,7 @@ import {
   type Validation,
 } from './validate.js';
 import { BLOCK_NAME_MAX, BLOCK_QUESTIONS, validateBlockName } from '../block/questions.js';
+import { V4L2_NAME_MAX, V4L2_QUESTIONS, validateV4l2Name } from '../v4l2/questions.js';
 
 export const CHARDEV_FLAVORS = [
   { value: 'classic', name: 'classic: alloc_chrdev_region + cdev + class, one /dev node per minor' },
@@ -318,7 +319,7 @@ export const USB_QUESTIONS: readonly Question[] = [
 
 /** What a generator makes: app makes the project with hello; the others add a module. */
 export interface KindSpec {
-  generator: 'app' | 'chardev' | 'platform' | 'pci' | 'i2c' | 'netdev' | 'usb' | 'hid' | 'block';
+  generator: 'app' | 'chardev' | 'platform' | 'pci' | 'i2c' | 'netdev' | 'usb' | 'hid' | 'block' | 'v4l2';
   kind: ModuleKind;
   /** One line for --help. */
   description: string;
@@ -471,6 +472,27 @@ export const KINDS: Readonly<Record<KindSpec['generator'], KindSpec>> = {
       `\nBlock device driver ${a.name} added. Next:`,
       `  make && make tools && sudo insmod ${a.name}.ko && lsblk /dev/${a.name}0`,
       `  sudo tools/${a.name}_test model /dev/${a.name}0    # random O_DIRECT I/O checked against a model`,
+    ],
+  },
+  v4l2: {
+    generator: 'v4l2',
+    kind: 'v4l2',
+    description: 'Add a V4L2 video capture driver (videobuf2, test pattern, controls; passes v4l2-compliance) to the kmod project',
+    defaultName: 'vcap',
+    defaultDescription: (name) => `V4L2 test pattern capture device ${name}`,
+    // Getters and a wrapper: kmod:v4l2's questions live in its own folder, which imports from here.
+    validateName: (v) => validateV4l2Name(v),
+    get nameMax() {
+      return V4L2_NAME_MAX;
+    },
+    get kindQuestions() {
+      return V4L2_QUESTIONS;
+    },
+    nextSteps: (a) => [
+      `\nV4L2 capture driver ${a.name} added. Next:`,
+      `  make && make tools && sudo modprobe videobuf2-${a.allocator === 'dma-contig' ? 'dma-contig' : 'vmalloc'} && sudo insmod ${a.name}.ko`,
+      `  v4l2-ctl --list-devices; sudo tools/${a.name}_test capture /dev/videoN 30   # 30 frames checked pixel by pixel`,
+      '  v4l2-compliance -d /dev/videoN -s 10     # Debian package v4l-utils',
     ],
   },
 };

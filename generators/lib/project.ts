@@ -6,7 +6,7 @@
 import { findLicense, type License } from './licenses.js';
 import { maintainerOf, packageName, packageVersions, type Maintainer, type PackageVersions } from './naming.js';
 
-export type ModuleKind = 'hello' | 'chardev' | 'platform' | 'pci' | 'i2c' | 'netdev' | 'usb' | 'hid' | 'block';
+export type ModuleKind = 'hello' | 'chardev' | 'platform' | 'pci' | 'i2c' | 'netdev' | 'usb' | 'hid' | 'block' | 'v4l2';
 
 /** Settings of one module, by kind (strings and numbers only: they are saved as JSON). */
 export type ModuleSettings = Record<string, string | number | boolean>;
@@ -105,6 +105,8 @@ export function kernelConfigs(entry: ModuleEntry): string[] {
       return ['CONFIG_NET'];
     case 'block':
       return ['CONFIG_BLOCK'];
+    case 'v4l2':
+      return ['CONFIG_VIDEO_DEV', entry.settings.allocator === 'dma-contig' ? 'CONFIG_VIDEOBUF2_DMA_CONTIG' : 'CONFIG_VIDEOBUF2_VMALLOC'];
     case 'i2c':
       return ['CONFIG_I2C', 'CONFIG_REGMAP_I2C', ...(entry.settings.class === 'hwmon' ? ['CONFIG_HWMON'] : [])];
     default:
@@ -140,6 +142,8 @@ export function kernelApis(entry: ModuleEntry): string[] {
     }
     case 'block':
       return BLOCK_APIS;
+    case 'v4l2':
+      return ['platform_remove', 'vb2_wait_prepare'];
     default:
       return [];
   }
@@ -151,7 +155,7 @@ const BLOCK_APIS = ['blk_mq_alloc_disk', 'blk_cleanup_disk', 'add_disk', 'blk_fe
 /** User-space test programs (built by "make tools") an entry comes with. */
 export function toolPrograms(entry: ModuleEntry): string[] {
   const features = String(entry.settings.features ?? '').split(',');
-  const has = entry.kind === 'chardev' || entry.kind === 'usb' || entry.kind === 'hid' || entry.kind === 'block' || (entry.kind === 'pci' && features.includes('chardev'));
+  const has = entry.kind === 'chardev' || entry.kind === 'usb' || entry.kind === 'hid' || entry.kind === 'block' || entry.kind === 'v4l2' || (entry.kind === 'pci' && features.includes('chardev'));
   return has ? [`tools/${entry.name}_test`] : [];
 }
 
