@@ -123,8 +123,8 @@ export const V4L2_QUESTIONS: readonly Question[] = [
   sizeQuestion('size', 'size', 'Default frame size', '640x480'),
   {
     name: 'devices',
-    message: 'Capture devices the module creates',
-    description: `Capture devices (/dev/videoN each), 1-${V4L2_DEVICES_MAX} (default: 1)`,
+    message: 'Capture devices the module creates by default',
+    description: `Default of the devices= module parameter: capture devices (/dev/videoN each), 1-${V4L2_DEVICES_MAX} (default: 1)`,
     default: () => '1',
     validate: (v) => validateIntRange(v, 'number of devices', 1, V4L2_DEVICES_MAX, 2),
   },
