@@ -30,7 +30,7 @@ import {
   type Validation,
 } from './validate.js';
 import { BLOCK_NAME_MAX, BLOCK_QUESTIONS, validateBlockName } from '../block/questions.js';
-import { V4L2_NAME_MAX, V4L2_QUESTIONS, validateV4l2Name } from '../v4l2/questions.js';
+import { V4L2_NAME_MAX, V4L2_QUESTIONS, validateSizes, validateV4l2Name } from '../v4l2/questions.js';
 
 export const CHARDEV_FLAVORS = [
   { value: 'classic', name: 'classic: alloc_chrdev_region + cdev + class, one /dev node per minor' },
@@ -330,6 +330,8 @@ export interface KindSpec {
   nameMax?: number;
   /** Questions of this kind only (their answers become the module's settings). */
   kindQuestions: readonly Question[];
+  /** Answers each allowed but not together: what is wrong, checked before anything is written. */
+  validateAnswers?: (answers: Readonly<Record<string, string>>) => Validation;
   /** What to do next, printed at the end of a run. */
   nextSteps(answers: Readonly<Record<string, string>>): string[];
 }
@@ -488,6 +490,7 @@ export const KINDS: Readonly<Record<KindSpec['generator'], KindSpec>> = {
     get kindQuestions() {
       return V4L2_QUESTIONS;
     },
+    validateAnswers: (a) => validateSizes(a.minSize ?? '', a.size ?? '', a.maxSize ?? ''),
     nextSteps: (a) => [
       `\nV4L2 capture driver ${a.name} added. Next:`,
       `  make && make tools && sudo modprobe videobuf2-${a.allocator === 'dma-contig' ? 'dma-contig' : 'vmalloc'} && sudo insmod ${a.name}.ko`,

@@ -262,7 +262,12 @@ export function answersFor(
   io: AskIO,
 ): Promise<Record<string, string>> {
   const questions = questionsOf(spec, typeof config.name === 'string');
-  return resolveAnswers(questions, options, rawArgs, savedAnswersFor(spec, config, options), { gitAuthor: gitAuthor(root) }, io);
+  return resolveAnswers(questions, options, rawArgs, savedAnswersFor(spec, config, options), { gitAuthor: gitAuthor(root) }, io).then((answers) => {
+    // Answers that are each allowed but not together (kmod:v4l2's default size outside its limits).
+    const ok = spec.validateAnswers?.(answers) ?? true;
+    if (ok !== true) throw new UsageError(ok);
+    return answers;
+  });
 }
 
 /** What a run with these answers writes in project `root`, decided before anything is written. */
