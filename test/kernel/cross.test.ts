@@ -68,9 +68,10 @@ const KINDS: readonly (readonly string[])[] = [
   ['usb', '--name', 'x_usb'],
   ['hid', '--name', 'x_hid'],
   ['block', '--name', 'x_blk'],
+  ['v4l2', '--name', 'x_v4l2'],
 ];
 /** The KUnit modules are not among them: Debian's kernels have no KUnit, so Kbuild leaves them out. */
-const KOS = ['hello', 'x_cdev', 'x_misc', 'x_plat', 'x_plat_testdev', 'x_edu', 'x_i2c', 'x_net', 'x_usb', 'x_hid', 'x_blk'];
+const KOS = ['hello', 'x_cdev', 'x_misc', 'x_plat', 'x_plat_testdev', 'x_edu', 'x_i2c', 'x_net', 'x_usb', 'x_hid', 'x_blk', 'x_v4l2'];
 
 /** modpost's complaint with the host's layouts: FATAL: on 6.1, ERROR: on 6.12. */
 const OF_LAYOUT = /^(FATAL|ERROR): modpost: .*sizeof\(struct of_device_id\)=200 is not a modulo of the size of section __mod_of__\S*_device_table=\d+\.?$/m;

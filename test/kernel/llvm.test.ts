@@ -45,9 +45,10 @@ const KINDS: readonly (readonly string[])[] = [
   ['netdev', '--name', 'llvm_net'],
   ['usb', '--name', 'llvm_usb'],
   ['block', '--name', 'llvm_blk'],
+  ['v4l2', '--name', 'llvm_v4l2'],
   ['hid', '--name', 'llvm_hid'],
 ];
-const KOS = ['hello', 'llvm_chr', 'llvm_plat', 'llvm_plat_testdev', 'llvm_pci', 'llvm_i2c', 'llvm_i2c_kunit', 'llvm_net', 'llvm_net_kunit', 'llvm_usb', 'llvm_blk', 'llvm_hid'];
+const KOS = ['hello', 'llvm_chr', 'llvm_plat', 'llvm_plat_testdev', 'llvm_pci', 'llvm_i2c', 'llvm_i2c_kunit', 'llvm_net', 'llvm_net_kunit', 'llvm_usb', 'llvm_blk', 'llvm_hid', 'llvm_v4l2'];
 
 /**
  * The only lines of the log allowed to look like warnings, none of them about

@@ -67,7 +67,7 @@ describe('yo kmod:v4l2', () => {
     const t = read('tests/cam.sh');
     assert.match(t, /^# vmtest-intree: vivid\?$/m);
     assert.match(t, /^# vmtest-host: v4l2-compliance:v4l-utils v4l2-ctl:v4l-utils$/m);
-    assert.match(t, /v4l2-compliance -d \$2 -e \$3 -s 10/, 'streaming, DMABUF from the second device');
+    assert.match(t, /timeout 240 v4l2-compliance -d \$2 -e \$3 -s 10/, 'streaming, DMABUF from the second device');
     assert.match(t, /for t in 'test MMAP' 'test USERPTR' 'test DMABUF' 'test read\/write'; do/);
     assert.match(t, /only_vivids$/m, 'vivid side by side');
     assert.match(t, /\.\/tools\/cam_test capture \$V 30 YUYV 160x120$/m, 'a small frame under emulation');

@@ -64,6 +64,9 @@ export const FORMS: Record<string, Form> = {
   KMOD_HAVE_GENHD_FL_NO_PART_SCAN: { api: 'genhd_no_part', rank: 2, until: [5, 17] },
   KMOD_HAVE_KMAP_LOCAL_PAGE: { api: 'kmap_local', rank: 1, since: [5, 11] },
   KMOD_HAVE_KMAP_ATOMIC: { api: 'kmap_local', rank: 2 },
+  // The V4L2 driver's (kmod:v4l2): videobuf2 drops vb2_queue.lock itself since 6.11; the callbacks went in 6.16.
+  KMOD_HAVE_VB2_OPS_WAIT_PREPARE: { api: 'vb2_wait_prepare', rank: 1, until: [6, 16] },
+  KMOD_HAVE_VB2_QUEUE_LOCK: { api: 'vb2_wait_prepare', rank: 2 },
 };
 
 /** A probe's result: compiled and used, did not compile, or compiled but not used because a form before it compiled. */

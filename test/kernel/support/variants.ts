@@ -30,6 +30,7 @@ import { NETDEV, NETDEV_KOS, netdevGenerateArgs, netdevScenario } from './netdev
 import { USB, USB_KOS, USB_TOOLS, usbGenerateArgs, usbScenario } from './usb.js';
 import { HID, HID_KOS, HID_TOOLS, hidGenerateArgs } from './hid.js';
 import { BLOCK_KOS, BLOCK_TOOLS, blockGenerateArgs, blockScenario } from './block.js';
+import { V4L2, V4L2_KOS, V4L2_TOOLS, v4l2GenerateArgs } from './v4l2.js';
 import { PCI, PCI_KOS, PCI_TOOLS, pciGenerateArgs, pciIommuScenario, pciScenario } from './pci.js';
 import { GUEST_KO, GUEST_TOOLS, GUEST_STRESS, GUEST_HOUSE, GUEST_EDGE, kernelTrouble, stepOf, type Machine, type ScenarioResult } from './qemu.js';
 
@@ -70,7 +71,7 @@ function checkVermagic(dir: string, kos: readonly string[], kernel: Kernel): voi
 /** The KUnit test modules of the main project (built only for kernels with KUnit: the source-built ones). */
 export const MAIN_KUNIT_KOS = [...I2C_KOS, NETDEV].map((m) => `${m}_kunit`);
 
-const MAIN_KOS = ['hello', CLASSIC, MISC, ...PLATFORM_VARIANTS.flatMap(([n]) => [n, `${n}_testdev`]), ...PCI_KOS, ...I2C_KOS, ...NETDEV_KOS, ...USB_KOS, ...HID_KOS, ...BLOCK_KOS];
+const MAIN_KOS = ['hello', CLASSIC, MISC, ...PLATFORM_VARIANTS.flatMap(([n]) => [n, `${n}_testdev`]), ...PCI_KOS, ...I2C_KOS, ...NETDEV_KOS, ...USB_KOS, ...HID_KOS, ...BLOCK_KOS, ...V4L2_KOS];
 
 export const PROJECTS: readonly Project[] = [
   {
@@ -88,10 +89,11 @@ export const PROJECTS: readonly Project[] = [
       for (const args of usbGenerateArgs()) generate(args, dir);
       for (const args of hidGenerateArgs()) generate(args, dir);
       for (const args of blockGenerateArgs()) generate(args, dir);
+      for (const args of v4l2GenerateArgs()) generate(args, dir);
       return dir;
     },
     kos: MAIN_KOS,
-    guestTools: [...[CLASSIC, MISC].map((m) => `tools/${m}_test`), ...PCI_TOOLS, ...USB_TOOLS, ...HID_TOOLS, ...BLOCK_TOOLS],
+    guestTools: [...[CLASSIC, MISC].map((m) => `tools/${m}_test`), ...PCI_TOOLS, ...USB_TOOLS, ...HID_TOOLS, ...BLOCK_TOOLS, ...V4L2_TOOLS],
     kernelSources: [
       ...[...MAIN_KOS, ...MAIN_KUNIT_KOS].map((m) => `${m}.c`),
       `${CLASSIC}_ioctl.h`,
@@ -132,6 +134,7 @@ export const PROJECTS: readonly Project[] = [
       assert.equal(modinfo('parm', path.join(dir, `${NETDEV}.ko`)), 'devices:Network devices to create, 1-16 (default 2) (uint)');
       assert.equal(modinfo('alias', path.join(dir, `${USB}.ko`)), 'usb:v1A0ApBADDd*dc*dsc*dp*icFFisc*ip*in*', 'the USB ID table with the interface class');
       assert.equal(modinfo('alias', path.join(dir, `${HID}.ko`)), 'hid:b0003g*v00001209p00000001', 'the HID ID table: USB bus, any group');
+      assert.equal(modinfo('parm', path.join(dir, `${V4L2}.ko`)), 'devices:capture devices, 1-8 (default 1) (uint)');
     },
   },
   {
