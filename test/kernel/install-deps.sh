@@ -33,6 +33,7 @@ packages=(
   bison flex bc libelf-dev libssl-dev
   clang lld llvm
   e2fsprogs dosfstools
+  v4l-utils
   dpkg-dev debhelper dh-dkms lintian rpm
 )
 apt-get install -y -q --no-install-recommends "${packages[@]}"
