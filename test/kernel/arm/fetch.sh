@@ -107,7 +107,7 @@ fetch() {
 # host's are x86) with every library they need, unpacked into one folder
 # (make vmtest's VMTEST_SYSROOT). apt resolves the dependencies against an
 # empty package state and only downloads.
-SYSROOT_PACKAGES=(e2fsprogs dosfstools)
+SYSROOT_PACKAGES=(e2fsprogs dosfstools v4l-utils)
 declare -A sysroot_of
 sysroot() {
 	local arch=$1 key root start p
