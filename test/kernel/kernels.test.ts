@@ -32,6 +32,7 @@ import { I2C_KOS } from './support/i2c.js';
 import { NETDEV } from './support/netdev.js';
 import { BLOCK } from './support/block.js';
 import { HID, HID_SELFTEST_CHECKS, checkHidSelftest } from './support/hid.js';
+import { NOT_BOOTED } from './support/v4l2.js';
 import { EXTRA, parseVmtestConsole, scenarioFile, scenarioTest, type BootResult, type Machine } from './support/qemu.js';
 import { DEBUG_LOAD, FULL_LOAD, PROJECTS, SCENARIOS, checkScenario, type Project, type ScenarioSpec } from './support/variants.js';
 import { testsOf, vmtest } from './support/vmtest.js';
@@ -81,7 +82,7 @@ withKernelEnv('kernel matrix', (env) => {
   process.stderr.write(`kernel matrix: stress seed ${seed} (replay: KMOD_STRESS_SEED=${seed})\n`);
   const sources = new Map(PROJECTS.map((p) => [p.id, p.create()] as const));
   const mainSource = sources.get('main') as string;
-  const projectTests = testsOf(mainSource);
+  const projectTests = testsOf(mainSource).filter((t) => !NOT_BOOTED.includes(t));
   // Boots are single-threaded (TCG), builds use make -jN: one job more than cores keeps both busy.
   const run = limiter(availableParallelism() + 1);
   // The debug kernel's boot is the longest: its builds and boot go first, then boots before builds.
