@@ -151,7 +151,7 @@ withKernelEnv('kernel matrix', (env) => {
             writeFileSync(path.join(dir, 'tests', `${scenarioTest(spec.id)}.sh`), file);
           }
           const tests = [...(debug ? DEBUG_PROJECT_TESTS : projectTests), ...specs.map((s) => scenarioTest(s.id))];
-          const packed = kernel === packedKernel ? repackedModuleTree(`/lib/modules/${kernel.release}`, intreeNeeds(dir, `/lib/modules/${kernel.release}`)) : undefined;
+          const packed = kernel === packedKernel ? repackedModuleTree(`/lib/modules/${kernel.release}`, intreeNeeds(dir, `/lib/modules/${kernel.release}`, tests)) : undefined;
           const asUser = kernel.kind === 'debian';
           const r = await run(
             () =>

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, cpSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -36,14 +36,14 @@ export function unpacked(file: string): Buffer {
 }
 
 /**
- * The kernel's modules the tests of project `dir` name (their vmtest-intree
- * lines for `machine`, "NAME?" too) that `moddir` has as modules, with every
+ * The kernel's modules that `tests` of project `dir` name (their vmtest-intree
+ * lines for `machine`, "NAME?" too) and `moddir` has as modules, with every
  * module each depends on (modules.dep lists them all): canonical names.
  */
-export function intreeNeeds(dir: string, moddir: string, machine = 'pc'): string[] {
+export function intreeNeeds(dir: string, moddir: string, tests: readonly string[], machine = 'pc'): string[] {
   const names = new Set<string>();
-  for (const f of readdirSync(path.join(dir, 'tests')).filter((x) => x.endsWith('.sh'))) {
-    const text = readFileSync(path.join(dir, 'tests', f), 'utf8');
+  for (const t of tests) {
+    const text = readFileSync(path.join(dir, 'tests', `${t}.sh`), 'utf8');
     for (const m of text.matchAll(new RegExp(`^# vmtest-intree(?:@${machine})?:(.*)$`, 'gm'))) {
       for (const w of (m[1] ?? '').split(/\s+/).filter(Boolean)) names.add(canonical(w.replace(/\?$/, '')));
     }
