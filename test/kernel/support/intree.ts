@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, cpSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -37,7 +37,8 @@ export function unpacked(file: string): Buffer {
 
 /**
  * The kernel's modules that `tests` of project `dir` name (their vmtest-intree
- * lines for `machine`, "NAME?" too) and `moddir` has as modules, with every
+ * lines for `machine`, "NAME?" too) or its built modules depend on, and
+ * `moddir` has as modules, with every
  * module each depends on (modules.dep lists them all): canonical names.
  */
 export function intreeNeeds(dir: string, moddir: string, tests: readonly string[], machine = 'pc'): string[] {
@@ -47,6 +48,11 @@ export function intreeNeeds(dir: string, moddir: string, tests: readonly string[
     for (const m of text.matchAll(new RegExp(`^# vmtest-intree(?:@${machine})?:(.*)$`, 'gm'))) {
       for (const w of (m[1] ?? '').split(/\s+/).filter(Boolean)) names.add(canonical(w.replace(/\?$/, '')));
     }
+  }
+  // And what the project's own modules depend on (vmtest packs those from the tree too).
+  for (const ko of readdirSync(dir).filter((f) => f.endsWith('.ko'))) {
+    const deps = execFileSync('modinfo', ['-F', 'depends', path.join(dir, ko)], { encoding: 'utf8' }).trim();
+    for (const d of deps.split(',').filter(Boolean)) names.add(canonical(d));
   }
   const needs = new Set<string>();
   for (const line of readFileSync(path.join(moddir, 'modules.dep'), 'utf8').split('\n')) {
