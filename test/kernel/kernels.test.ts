@@ -8,7 +8,7 @@
  * each reported as a test of the suite with its own log. On Debian's kernels
  * make vmtest runs as a normal user; on 6.1 from a module tree packed every
  * way a distribution packs modules. The debug kernel runs the scenarios and
- * the HID test only (its boot is the suite's critical path), with kmemleak's
+ * the HID and V4L2 tests only (its boot is the suite's critical path), with kmemleak's
  * scan at the end; a scenario that repeats a project's test runs there only.
  * Builds and boots run side by side (one more job than cores), as soon as
  * what they need is ready, the debug kernel first; the tests wait for their
@@ -32,8 +32,8 @@ import { I2C_KOS } from './support/i2c.js';
 import { NETDEV } from './support/netdev.js';
 import { BLOCK } from './support/block.js';
 import { HID, HID_SELFTEST_CHECKS, checkHidSelftest } from './support/hid.js';
-import { NOT_BOOTED } from './support/v4l2.js';
-import { EXTRA, parseVmtestConsole, scenarioFile, scenarioTest, type BootResult, type Machine } from './support/qemu.js';
+import { V4L2, checkV4l2 } from './support/v4l2.js';
+import { EXTRA, parseVmtestConsole, scenarioFile, scenarioTest, type BootResult, type Machine, type ScenarioResult } from './support/qemu.js';
 import { DEBUG_LOAD, FULL_LOAD, PROJECTS, SCENARIOS, checkScenario, type Project, type ScenarioSpec } from './support/variants.js';
 import { testsOf, vmtest } from './support/vmtest.js';
 
@@ -50,8 +50,10 @@ const machineOf = (spec: ScenarioSpec): Machine => spec.machine ?? PC_EDU;
 /** The scenarios a kernel runs: the debug kernel only those of the default machine, the others none that is debug-only. */
 const specsOn = (k: Kernel): ScenarioSpec[] =>
   SCENARIOS.filter((s) => (k.config === 'debug' ? machineOf(s) === PC_EDU : !s.debugOnly));
-/** The project's own tests the debug kernel runs besides the scenarios (HID's has no scenario copy). */
-const DEBUG_PROJECT_TESTS: readonly string[] = [HID];
+/** The project's own tests the debug kernel runs besides the scenarios (HID's and V4L2's have no scenario copy). */
+const DEBUG_PROJECT_TESTS: readonly string[] = [HID, V4L2];
+/** A test's part of the console, when it ran to its end. */
+const finishedLog = (s?: ScenarioResult): string | undefined => (s?.finished ? s.log : undefined);
 /** The machines a kernel boots, its own (pc) first, as vmtest does. */
 const machinesOn = (k: Kernel): string[] => [...new Set([PC_EDU.id, ...specsOn(k).map((s) => machineOf(s).id)])];
 
@@ -82,7 +84,7 @@ withKernelEnv('kernel matrix', (env) => {
   process.stderr.write(`kernel matrix: stress seed ${seed} (replay: KMOD_STRESS_SEED=${seed})\n`);
   const sources = new Map(PROJECTS.map((p) => [p.id, p.create()] as const));
   const mainSource = sources.get('main') as string;
-  const projectTests = testsOf(mainSource).filter((t) => !NOT_BOOTED.includes(t));
+  const projectTests = testsOf(mainSource);
   // Boots are single-threaded (TCG), builds use make -jN: one job more than cores keeps both busy.
   const run = limiter(availableParallelism() + 1);
   // The debug kernel's boot is the longest: its builds and boot go first, then boots before builds.
@@ -289,6 +291,13 @@ withKernelEnv('kernel matrix', (env) => {
           const { boots } = await result();
           checkHidSelftest(boots.get(PC_EDU.id)?.scenarios.get(HID));
         }));
+      if (DEBUG_PROJECT_TESTS.includes(V4L2) || !debug) {
+        it(`v4l2: the project's test measured ${V4L2} with v4l2-compliance against vivid, streamed every I/O mode and checked the frames${debug ? ', under KASAN' : ''}`, () =>
+          track(kernel.label, 'v4l2 (vivid beside)', 'v4l2', async () => {
+            const { boots } = await result();
+            process.stderr.write(`kernel ${kernel.label}: v4l2-compliance ${checkV4l2(finishedLog(boots.get(PC_EDU.id)?.scenarios.get(V4L2)))}\n`);
+          }));
+      }
       for (const spec of specs) {
         it(`in QEMU: ${spec.title}`, () =>
           track(kernel.label, spec.variant, spec.id, async () => {

@@ -6,7 +6,8 @@
  *
  * - KUnit built as a module (the nopm trees): the suites load after kunit.ko;
  * - a broken project: a test that fails, a kernel WARNING in a test that
- *   otherwise passes, a KUnit case that fails;
+ *   otherwise passes (and the same in a reference run: a note), a KUnit case
+ *   that fails;
  * - the debug kernel's checkers and kmemleak's scan through make vmtest: the
  *   suite's canary module, one bug per test;
  * - what is missing (QEMU, a static busybox, the image, a test's host
@@ -86,6 +87,16 @@ withKernelEnv('make vmtest of generated projects', (env) => {
       writeFileSync(hello, helloText.replace(/(\n\treturn 0;\n\}\n\nstatic void __exit)/, '\n\tWARN(repeat == 7, "vmtest canary\\n");$1'));
       writeFileSync(path.join(dir, 'tests', 'hello.sh'), 'check "loads with repeat=7" load hello repeat=7\ncheck "unloads" rmmod hello\n');
       writeFileSync(path.join(dir, 'tests', 'broken.sh'), 'check "true" true\ncheck "false succeeds" false\n');
+      // Trouble in a reference run (the kernel's own module as the measure, as vivid for V4L2) is a note, not a failure.
+      writeFileSync(
+        path.join(dir, 'tests', 'reference.sh'),
+        [
+          'loaded() { load canary && reference other true; r=$?; rmmod canary; return $r; }',
+          'check_fails "reference refuses while a project module is loaded" loaded',
+          `check "trouble in a reference run" reference other sh -c 'echo "WARNING: reference canary" >/dev/kmsg'`,
+          '',
+        ].join('\n'),
+      );
       // One known value of the KUnit suite made wrong.
       const kunit = path.join(dir, 'canary_kunit.c');
       const text = readFileSync(kunit, 'utf8');
@@ -104,6 +115,10 @@ withKernelEnv('make vmtest of generated projects', (env) => {
         const out = (await result).stdout;
         assert.match(out, /^FAIL hello: the kernel reported trouble:\n.*WARNING: .*hello/m, out);
         assert.match(out, /^PASS canary$/m, 'the other tests still run and pass');
+      });
+      it('kernel trouble in a reference run is a note under the PASS, and reference refuses while a project module is loaded', async () => {
+        const out = (await result).stdout;
+        assert.match(out, /^PASS reference\n {2}note: the kernel reported trouble in the reference run of other \(none of the project modules loaded\), not counted:\n.*WARNING: reference canary$/m, out);
       });
       // Only a source-built kernel has KUnit (CI always has them; a run without them says so).
       const needsKunit = broken.kind === 'source' ? {} : { skip: `SKIPPED: ${broken.label} has no KUnit (the source-built kernels are off)` };
