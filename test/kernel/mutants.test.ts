@@ -13,6 +13,7 @@
  *   hid_be16    raw_event() reads the X axis big-endian
  *   blk_seg     a write copies from the start of its segment's page, not its offset
  *   blk_nozero  a read of sectors never written leaves the buffer as it was
+ *   v4l2_seq    a frame is drawn with the next frame's sequence number
  *
  * One `make vmtest` boot runs every test: each clean one passes, each
  * mutant's fails at the check that catches its bug. One kernel (Debian's
@@ -31,7 +32,7 @@ import { track } from './support/matrix.js';
 interface Mutant {
   name: string;
   /** Generator arguments after the kind and name. */
-  kind: 'pci' | 'chardev' | 'usb' | 'platform' | 'hid' | 'block';
+  kind: 'pci' | 'chardev' | 'usb' | 'platform' | 'hid' | 'block' | 'v4l2';
   /** The bug: exact text of the clean driver (with NAME for the module name) and its replacement. */
   from: string;
   to: string;
@@ -114,6 +115,15 @@ const MUTANTS: readonly Mutant[] = [
     failing: 'a new disk reads as zeros',
     shows: /^ {4}# {3}# start: byte 0 is 0xa5, not 0$/m,
   },
+  {
+    // v4l2-compliance does not look into the image: the test program does.
+    name: 'v4l2_seq',
+    kind: 'v4l2',
+    from: '\tNAME_fill(dev, vaddr, seq);',
+    to: '\tNAME_fill(dev, vaddr, dev->sequence);',
+    failing: '30 frames captured, every pixel checked',
+    shows: /^ {4}# {3}frame 0: sequence 0 after -1, 1 in the image$/m,
+  },
 ];
 
 /** The chardev mutant's write() also loses its unlock: the exact tail of write(). */
@@ -127,6 +137,7 @@ const CLEAN: readonly [string, Mutant['kind']][] = [
   ['plat_ok', 'platform'],
   ['hid_ok', 'hid'],
   ['blk_ok', 'block'],
+  ['v4l2_ok', 'v4l2'],
 ];
 
 function replaceOnce(file: string, from: string, to: string): void {
