@@ -182,6 +182,49 @@ llvm_tree() { # pkg version boot-dir boot-key
 	used+=("$ldir")
 }
 
+# The newest line's user-space tools: Debian 13's (trixie: the release the
+# 7.x kernels are backports for) programs of the tests' vmtest-host lines
+# with every library they need, unpacked with dpkg -x (apt resolves them
+# against an empty package state and only downloads), for make vmtest's
+# VMTEST_SYSROOT: a v4l2-compliance that knows the kernel's API, where
+# Debian 12's is older than every kernel tested. Keyed by release and
+# package list; listed as the 7.x entries' "sysroot".
+TOOLS_RELEASE=trixie
+TOOLS_PACKAGES=(v4l-utils e2fsprogs dosfstools)
+tools_sysroot() {
+	local key root tools_apt start p
+	key=tools-$TOOLS_RELEASE-amd64_$(echo "${TOOLS_PACKAGES[*]}" | md5sum | cut -c1-8)
+	root=$kernels/$key
+	if [ -f "$root/ok" ]; then
+		echo "build.sh: cache hit  $TOOLS_RELEASE tools ($root)"
+	else
+		start=$(date +%s)
+		echo "build.sh: cache miss $TOOLS_RELEASE tools (${TOOLS_PACKAGES[*]}): downloading and unpacking"
+		tools_apt=$cache/apt-$TOOLS_RELEASE
+		rm -rf "$root" "$tools_apt"
+		mkdir -p "$tools_apt/lists/partial" "$tools_apt/archives/partial"
+		: >"$tools_apt/status"
+		echo "deb [arch=amd64] http://deb.debian.org/debian $TOOLS_RELEASE main" >"$tools_apt/sources.list"
+		local opts=(-q -o "Dir::Etc::SourceList=$tools_apt/sources.list" -o Dir::Etc::SourceParts=/nonexistent
+			-o "Dir::State=$tools_apt" -o "Dir::State::Lists=$tools_apt/lists" -o "Dir::State::status=$tools_apt/status"
+			-o "Dir::Cache=$tools_apt" -o "Dir::Cache::Archives=$tools_apt/archives" -o APT::Sandbox::User=root
+			-o APT::Architecture=amd64 -o APT::Architectures=amd64)
+		apt-get "${opts[@]}" update >/dev/null
+		apt-get "${opts[@]}" -y -d --no-install-recommends -o Debug::NoLocking=1 install "${TOOLS_PACKAGES[@]}" >/dev/null
+		mkdir -p "$root"
+		for p in "$tools_apt/archives"/*.deb; do dpkg -x "$p" "$root"; done
+		rm -rf "$tools_apt"
+		touch "$root/ok"
+		echo "build.sh: $TOOLS_RELEASE tools in $(($(date +%s) - start)) s, $(du -sh "$root" | cut -f 1)"
+	fi
+	tools_root=$root
+	for p in "$kernels"/tools-*; do
+		[ "$p" = "$root" ] || { echo "build.sh: removing unused $p"; rm -rf "$p"; }
+	done
+}
+tools_root=
+case " ${lines[*]} " in *" 7 "*) tools_sysroot ;; esac
+
 for line in "${lines[@]}"; do
 	# The package for the line: exact for 5.10, the newest linux-source-7.* for "7".
 	if [ "$line" = 7 ]; then
@@ -205,7 +248,9 @@ for line in "${lines[@]}"; do
 		build_tree "$dir/src" "$dir/build.log"
 		touch "$dir/ok"
 	fi
-	add_entry boot "$dir" "$pkg $version"
+	tools=
+	[ "$line" != 7 ] || tools="\"sysroot\":\"$tools_root\""
+	add_entry boot "$dir" "$pkg $version" "$dir/src/arch/x86/boot/bzImage" "$tools"
 	used+=("$dir")
 
 	# Derived configurations start from a copy of the built boot tree (an
@@ -229,7 +274,7 @@ for line in "${lines[@]}"; do
 			build_tree "$ddir/src" "$ddir/build.log"
 			touch "$ddir/ok"
 		fi
-		add_entry "$name" "$ddir" "$pkg $version"
+		add_entry "$name" "$ddir" "$pkg $version" "$ddir/src/arch/x86/boot/bzImage" "$tools"
 		used+=("$ddir")
 	done
 	if [ "$line" = "$llvm_line" ]; then llvm_tree "$pkg" "$version" "$dir" "$key"; fi

@@ -34,6 +34,12 @@ export interface Kernel {
   kind: 'debian' | 'source';
   /** Extra make arguments for kbuild with this kernel (e.g. a sparse wrapper). */
   makeArgs: string[];
+  /**
+   * The user-space tools of the release the kernel belongs with, for make
+   * vmtest's VMTEST_SYSROOT (7.x: Debian 13's, whose v4l2-compliance knows
+   * its API); none: the host's (Debian 12's).
+   */
+  sysroot?: string;
 }
 
 /** sparse 0.6.4 (Debian's only one) fails kbuild's checker probe on 7.x without this wrapper. */
@@ -144,6 +150,8 @@ interface ManifestEntry {
   image: string;
   /** make arguments the tree was configured with (the llvm tree: LLVM=1). */
   makeArgs?: string[];
+  /** build.sh's tools of the line's release (7.x). */
+  sysroot?: string;
 }
 
 function sourceKernel(e: ManifestEntry): Kernel {
@@ -158,6 +166,7 @@ function sourceKernel(e: ManifestEntry): Kernel {
     image: e.image,
     kind: 'source',
     makeArgs,
+    ...(e.sysroot ? { sysroot: e.sysroot } : {}),
   };
 }
 
@@ -190,6 +199,10 @@ function resolveSourceKernels(): { kernels: Kernel[]; missing: string[] } {
       }
       if (!existsSync(e.image) || !existsSync(path.join(e.kdir, 'Module.symvers'))) {
         missing.push(`${e.kdir} (built ${e.line} ${config} tree); ${hint}`);
+        continue;
+      }
+      if (want === '7' && !existsSync(path.join(e.sysroot ?? 'no-sysroot', 'ok'))) {
+        missing.push(`the Debian 13 tools of the 7.x kernels (the manifest's sysroot, ${e.sysroot ?? 'none'}); ${hint}`);
         continue;
       }
       kernels.push(sourceKernel(e));

@@ -1,7 +1,9 @@
 /**
  * The user's `make vmtest` of a generated project, as the suite runs it: on
  * Debian's kernels as a normal account (nobody, a user's PATH without /sbin,
- * in a folder it owns), elsewhere as root; TCG unless told otherwise.
+ * in a folder it owns), elsewhere as root; TCG unless told otherwise. The
+ * 7.x kernels boot with Debian 13's programs for the tests (build.sh's
+ * tools, VMTEST_SYSROOT), the others with the host's (Debian 12's).
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -26,10 +28,10 @@ export interface VmtestOptions {
   timeoutMs?: number;
 }
 
-/** make vmtest in `dir` for `kernel`. */
+/** make vmtest in `dir` for `kernel`, with the tests' host programs from the kernel's release where it has its own (VMTEST_SYSROOT). */
 export function vmtest(dir: string, kernel: Kernel, o: VmtestOptions = {}): Promise<ExecResult> {
   const base: Record<string, string> = o.asUser ? { PATH: USER_PATH, HOME: dir, LANG: 'C.UTF-8' } : (process.env as Record<string, string>);
-  const env: Record<string, string> = { ...base, ...(o.env ?? {}) };
+  const env: Record<string, string> = { ...base, ...(kernel.sysroot ? { VMTEST_SYSROOT: kernel.sysroot } : {}), ...(o.env ?? {}) };
   const accel = 'accel' in o ? o.accel : 'tcg';
   if (accel) env.VMTEST_ACCEL = accel;
   else delete env.VMTEST_ACCEL;
