@@ -43,6 +43,16 @@ interface Mutant {
 
 const MUTANTS: readonly Mutant[] = [
   {
+    // v4l2-compliance does not look into the image: the test program does. First of the mutants:
+    // its test measures vivid with none of the project's modules loaded, and a failed test may leave its own.
+    name: 'v4l2_seq',
+    kind: 'v4l2',
+    from: '\tNAME_fill(dev, vaddr, seq);',
+    to: '\tNAME_fill(dev, vaddr, dev->sequence);',
+    failing: '30 frames captured, every pixel checked',
+    shows: /^ {4}# {3}frame 0: sequence 0 after -1, 1 in the image$/m,
+  },
+  {
     name: 'pci_nodma',
     kind: 'pci',
     from: '\tret = NAME_dma(priv, pos, len, false);\n\tif (ret)\n\t\tgoto out_unlock;\n\tif (copy_to_user(ubuf, priv->buf, len)) {',
@@ -114,15 +124,6 @@ const MUTANTS: readonly Mutant[] = [
     to: '\t\t}\n',
     failing: 'a new disk reads as zeros',
     shows: /^ {4}# {3}# start: byte 0 is 0xa5, not 0$/m,
-  },
-  {
-    // v4l2-compliance does not look into the image: the test program does.
-    name: 'v4l2_seq',
-    kind: 'v4l2',
-    from: '\tNAME_fill(dev, vaddr, seq);',
-    to: '\tNAME_fill(dev, vaddr, dev->sequence);',
-    failing: '30 frames captured, every pixel checked',
-    shows: /^ {4}# {3}frame 0: sequence 0 after -1, 1 in the image$/m,
   },
 ];
 
