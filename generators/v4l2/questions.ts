@@ -74,9 +74,9 @@ export function validateSizes(min: string, size: string, max: string): Validatio
   const lo = parseFrameSize(min);
   const s = parseFrameSize(size);
   const hi = parseFrameSize(max);
-  if (lo.width > hi.width || lo.height > hi.height) return `--min-size ${min} is larger than --max-size ${max}`;
+  if (lo.width > hi.width || lo.height > hi.height) return `--min-size: ${min} is larger than --max-size ${max}: give a smallest frame size within the largest`;
   if (s.width < lo.width || s.height < lo.height || s.width > hi.width || s.height > hi.height) {
-    return `--size ${size} is not within --min-size ${min} and --max-size ${max}`;
+    return `--size: ${size} is not within --min-size ${min} and --max-size ${max}: give a default frame size within them`;
   }
   return true;
 }
@@ -94,7 +94,7 @@ export function validateV4l2Features(value: string): Validation {
 export function validateV4l2Formats(value: string): Validation {
   const subset = validateSubset(value, 'format', V4L2_FORMAT_NAMES);
   if (subset !== true) return subset;
-  if (value.split(',').every((s) => s.trim() === 'none')) return `formats ${shown(value)} not allowed: give at least one of ${V4L2_FORMAT_NAMES.join(',')}`;
+  if (!value.split(',').some((s) => s.trim() !== '' && s.trim() !== 'none')) return `formats ${shown(value)} not allowed: give at least one of ${V4L2_FORMAT_NAMES.join(',')}`;
   return true;
 }
 

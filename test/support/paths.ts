@@ -11,6 +11,7 @@ export const NETDEV_GENERATOR = fileURLToPath(new URL('../../generators/netdev/i
 export const USB_GENERATOR = fileURLToPath(new URL('../../generators/usb/index.js', import.meta.url));
 export const BLOCK_GENERATOR = fileURLToPath(new URL('../../generators/block/index.js', import.meta.url));
 export const HID_GENERATOR = fileURLToPath(new URL('../../generators/hid/index.js', import.meta.url));
+export const V4L2_GENERATOR = fileURLToPath(new URL('../../generators/v4l2/index.js', import.meta.url));
 export const EJECT_GENERATOR = fileURLToPath(new URL('../../generators/eject/index.js', import.meta.url));
 /** A user template folder (house style) used by the customisation tests; sources, not build output. */
 export const HOUSE_TEMPLATES = fileURLToPath(new URL('../../../test/fixtures/house-templates/', import.meta.url));

@@ -1,6 +1,9 @@
 /** yeoman-test runs of the generators, with the options a user would give. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import helpers from 'yeoman-test';
-import { BLOCK_GENERATOR, HID_GENERATOR } from './paths.js';
+import { BLOCK_GENERATOR, HID_GENERATOR, V4L2_GENERATOR } from './paths.js';
 import { APP_GENERATOR, CHARDEV_GENERATOR, EJECT_GENERATOR, I2C_GENERATOR, NETDEV_GENERATOR, PCI_GENERATOR, PLATFORM_GENERATOR, USB_GENERATOR } from './paths.js';
 
 /**
@@ -46,6 +49,15 @@ export function runBlock(options: Record<string, unknown> = {}, dir?: string) {
 
 export function runHid(options: Record<string, unknown> = {}, dir?: string) {
   return run(HID_GENERATOR, options, dir);
+}
+
+export function runV4l2(options: Record<string, unknown> = {}, dir?: string) {
+  return run(V4L2_GENERATOR, options, dir);
+}
+
+/** An empty folder for a run (kmod-<label>-XXXXXX in the temporary folder). */
+export function emptyDir(label: string): string {
+  return mkdtempSync(path.join(tmpdir(), `kmod-${label}-`));
 }
 
 export function runEject(options: Record<string, unknown> = {}, dir?: string) {

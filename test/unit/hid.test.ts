@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import helpers, { result } from 'yeoman-test';
+import { result } from 'yeoman-test';
 import { HID_QUESTIONS } from '../../generators/hid/index.js';
 import { runCli } from '../support/cli.js';
+import { emptyDir, runHid } from '../support/run-app.js';
 
-const HID_GENERATOR = fileURLToPath(new URL('../../generators/hid/index.js', import.meta.url));
-
-/** yo kmod:hid as a user runs it (force off: yeoman-test turns it on by default). */
-function runHid(options: Record<string, unknown>) {
-  return helpers.run(HID_GENERATOR).withOptions({ force: false, ...options } as never);
-}
-
-function tmp(): string {
-  return mkdtempSync(path.join(tmpdir(), 'kmod-hid-'));
-}
+const tmp = (): string => emptyDir('hid');
 
 const read = (file: string) => readFileSync(path.join(result.cwd, file), 'utf8');
 

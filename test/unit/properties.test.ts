@@ -33,8 +33,9 @@ import {
   subsetArb, validFreeText, validName, versionAllowed, versionArb,
 } from '../support/arbitraries.js';
 import { runApp, runChardev, runEject, runI2c, runNetdev, runPci, runPlatform, runUsb } from '../support/run-app.js';
-import { runBlock, runHid } from '../support/run-app.js';
+import { runBlock, runHid, runV4l2 } from '../support/run-app.js';
 import { HID_BUSES, HID_FEATURE_NAMES, HID_QUESTIONS } from '../../generators/hid/questions.js';
+import { V4L2_FEATURE_NAMES, V4L2_FORMAT_NAMES, V4L2_QUESTIONS, validateV4l2Name } from '../../generators/v4l2/questions.js';
 
 const FEATURES = PLATFORM_FEATURES.map((f) => f.value);
 const PCI_FEATURE_LIST = PCI_FEATURES.map((f) => f.value);
@@ -81,6 +82,10 @@ function specFor(q: Question, nameMax: number, generator: string): OptionSpec {
   }
   if (generator === 'hid' && optionName(q) === 'features') {
     return { arb: subsetArb(HID_FEATURE_NAMES), allowed: (v) => subsetAllowed(v, HID_FEATURE_NAMES) };
+  }
+  if (generator === 'v4l2') {
+    const v4l2 = v4l2Spec(optionName(q));
+    if (v4l2) return v4l2;
   }
   if (generator === 'i2c' && optionName(q) === 'class') {
     return { arb: enumArb(['hwmon', 'sysfs']), allowed: (v) => v === 'hwmon' || v === 'sysfs' };
@@ -140,6 +145,51 @@ function specFor(q: Question, nameMax: number, generator: string): OptionSpec {
   }
 }
 
+/** A frame size as the README says: WIDTHxHEIGHT, even width 64-8192, height 32-4320. */
+function frameSizeAllowed(v: string): boolean {
+  const m = /^([1-9][0-9]{0,4})x([1-9][0-9]{0,4})$/.exec(v);
+  if (!m) return false;
+  const [w, h] = [Number(m[1]), Number(m[2])];
+  return w >= 64 && w <= 8192 && w % 2 === 0 && h >= 32 && h <= 4320;
+}
+
+const frameSizeArb: fc.Arbitrary<string> = fc.oneof(
+  fc.tuple(fc.integer({ min: 0, max: 9000 }), fc.integer({ min: 0, max: 5000 })).map(([w, h]) => `${w}x${h}`),
+  fc.constantFrom('640x480', '64x32', '8192x4320', '63x32', '65x480', '8194x4320', '640x31', '640x4321', '640X480', '640*480', ' 640x480', '0640x480', '640x', 'x480', ''),
+  freeText,
+);
+
+/** kmod:v4l2's own options (its --devices is 1-8; the others are its alone). */
+function v4l2Spec(option: string): OptionSpec | undefined {
+  const items = (v: string) => v.split(',').map((s) => s.trim()).filter((s) => s !== '' && s !== 'none');
+  switch (option) {
+    case 'formats':
+      return { arb: subsetArb(V4L2_FORMAT_NAMES), allowed: (v) => subsetAllowed(v, V4L2_FORMAT_NAMES) && items(v).length > 0 };
+    case 'features':
+      return {
+        arb: subsetArb(V4L2_FEATURE_NAMES),
+        allowed: (v) => subsetAllowed(v, V4L2_FEATURE_NAMES) && (!items(v).includes('checkers') || items(v).includes('controls')),
+      };
+    case 'allocator':
+      return { arb: enumArb(['vmalloc', 'dma-contig', 'dma_contig', 'sg']), allowed: (v) => v === 'vmalloc' || v === 'dma-contig' };
+    case 'devices':
+      return { arb: numberText(1, 8), allowed: (v) => numberAllowed(v, 1, 8) };
+    case 'min-size':
+    case 'max-size':
+    case 'size':
+      return { arb: frameSizeArb, allowed: frameSizeAllowed };
+    default:
+      return undefined;
+  }
+}
+
+/** The default frame size within the limits (the defaults of those not given: 64x32, 640x480, 1920x1080). */
+function v4l2SizesAllowed(o: Record<string, string>): boolean {
+  const [lo, s, hi] = [o['min-size'] ?? '64x32', o.size ?? '640x480', o['max-size'] ?? '1920x1080'].map((v) => v.split('x').map(Number)) as [number[], number[], number[]];
+  const within = (a: number[], b: number[]) => (a[0] as number) <= (b[0] as number) && (a[1] as number) <= (b[1] as number);
+  return within(lo, hi) && within(lo, s) && within(s, hi);
+}
+
 const GENERATORS: { name: string; questions: readonly Question[]; nameMax: number }[] = [
   { name: 'app', questions: PROJECT_QUESTIONS, nameMax: 55 },
   { name: 'chardev', questions: [...moduleQuestions('chardev', (n) => n), ...CHARDEV_QUESTIONS], nameMax: 55 },
@@ -154,6 +204,7 @@ const GENERATORS: { name: string; questions: readonly Question[]; nameMax: numbe
   { name: 'usb', questions: [...moduleQuestions('usbdrv', (n) => n, validateUsbName), ...USB_QUESTIONS], nameMax: 16 },
   { name: 'block', questions: [...moduleQuestions('kblk', (n) => n, validateBlockName), ...BLOCK_QUESTIONS], nameMax: 26 },
   { name: 'hid', questions: [...moduleQuestions('hiddrv', (n) => n), ...HID_QUESTIONS], nameMax: 55 },
+  { name: 'v4l2', questions: [...moduleQuestions('vcap', (n) => n, validateV4l2Name), ...V4L2_QUESTIONS], nameMax: 15 },
 ];
 
 const RUNS_PER_OPTION = 250;
@@ -454,7 +505,7 @@ describe(`property: accepted values come out byte-exact and inert in every file 
 });
 
 type Runner = typeof runApp;
-const RUNNERS: Record<string, Runner> = { app: runApp, chardev: runChardev, platform: runPlatform, pci: runPci, i2c: runI2c, netdev: runNetdev, usb: runUsb, block: runBlock, hid: runHid };
+const RUNNERS: Record<string, Runner> = { app: runApp, chardev: runChardev, platform: runPlatform, pci: runPci, i2c: runI2c, netdev: runNetdev, usb: runUsb, block: runBlock, hid: runHid, v4l2: runV4l2 };
 
 /** One generator run with generated options: which generator, and an optional value per option. */
 /** --templates: a folder that exists (relative to the project or absolute), or anything else. */
@@ -498,10 +549,12 @@ function expectedAccepted(g: (typeof GENERATORS)[number], options: Record<string
   // --dma-bits needs the dma feature (all features, dma included, when --features is not given).
   if (g.name === 'pci' && options['dma-bits'] !== undefined && options.features !== undefined && !options.features.split(',').map((f) => f.trim()).includes('dma')) return false;
   if (options.templates !== undefined && !isDirectory(path.resolve(dir, options.templates))) return false;
-  return g.questions.every((q) => {
+  const each = g.questions.every((q) => {
     const v = options[optionName(q)];
     return v === undefined || specFor(q, g.nameMax, g.name).allowed(v);
   });
+  // kmod:v4l2: the default size lies within the limits (checked once each is valid).
+  return each && (g.name !== 'v4l2' || v4l2SizesAllowed(options));
 }
 
 describe(`property: generator runs refuse bad values and write nothing, and re-runs keep edits (${GENERATOR_RUNS} runs; ${seedNote()})`, () => {

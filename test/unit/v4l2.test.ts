@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
-import helpers, { result } from 'yeoman-test';
+import { result } from 'yeoman-test';
 import { V4L2_QUESTIONS } from '../../generators/v4l2/index.js';
 import { runCli } from '../support/cli.js';
+import { emptyDir, runV4l2 } from '../support/run-app.js';
 
-const V4L2_GENERATOR = fileURLToPath(new URL('../../generators/v4l2/index.js', import.meta.url));
-
-/** yo kmod:v4l2 as a user runs it (force off: yeoman-test turns it on by default). */
-function runV4l2(options: Record<string, unknown>) {
-  return helpers.run(V4L2_GENERATOR).withOptions({ force: false, ...options } as never);
-}
-
-function tmp(): string {
-  return mkdtempSync(path.join(tmpdir(), 'kmod-v4l2-'));
-}
+const tmp = (): string => emptyDir('v4l2');
 
 const read = (file: string) => readFileSync(path.join(result.cwd, file), 'utf8');
 
@@ -147,8 +137,8 @@ describe('yo kmod:v4l2', () => {
     [['--size', '641x480'], /--size: default frame size '641x480' is not allowed: give WIDTHxHEIGHT with an even width 64-8192/],
     [['--max-size', '1920'], /--max-size: largest frame size '1920' is not allowed/],
     [['--min-size', '32x32'], /--min-size: smallest frame size '32x32' is not allowed/],
-    [['--size', '4000x100'], /--size 4000x100 is not within --min-size 64x32 and --max-size 1920x1080/],
-    [['--min-size', '640x480', '--max-size', '320x240', '--size', '320x240'], /--min-size 640x480 is larger than --max-size 320x240/],
+    [['--size', '4000x100'], /--size: 4000x100 is not within --min-size 64x32 and --max-size 1920x1080: give a default frame size within them/],
+    [['--min-size', '640x480', '--max-size', '320x240', '--size', '320x240'], /--min-size: 640x480 is larger than --max-size 320x240: give a smallest frame size within the largest/],
     [['--devices', '9'], /--devices: number of devices 9 is out of range: number of devices must be a whole number from 1 to 8/],
     [['--allocator', 'dma-sg'], /--allocator: allocator 'dma-sg' is not allowed: use 'vmalloc' or 'dma-contig'/],
     [['--features', 'checkers'], /--features: features 'checkers' not allowed: checkers is chosen in the pattern menu of controls/],
