@@ -10,6 +10,9 @@
  *   that fails;
  * - the debug kernel's checkers and kmemleak's scan through make vmtest: the
  *   suite's canary module, one bug per test;
+ * - fault injection (VMTEST_FAULTS=1) on the debug kernel: one driver of
+ *   each kind of the main project, every injected failure clean, the figures
+ *   printed; a canary with a missing unwind step caught by kmemleak;
  * - what is missing (QEMU, a static busybox, the image, a test's host
  *   program) is named with its package.
  */
@@ -23,9 +26,17 @@ import { execAsync, limiter } from './support/exec.js';
 import { withKernelEnv } from './support/gate.js';
 import { copyProject, generate } from './support/kbuild.js';
 import { track } from './support/matrix.js';
-import { PROJECTS } from './support/variants.js';
+import { blockGenerateArgs } from './support/block.js';
+import { hidGenerateArgs } from './support/hid.js';
+import { i2cGenerateArgs } from './support/i2c.js';
+import { netdevGenerateArgs } from './support/netdev.js';
+import { pciGenerateArgs } from './support/pci.js';
+import { usbGenerateArgs } from './support/usb.js';
+import { PLATFORM_VARIANTS, PROJECTS } from './support/variants.js';
 import { testsOf, vmtest } from './support/vmtest.js';
 
+/** Injected failures per operation in the suite's fault-injection boot (make vmtest FAULTS_MAX=): bounds its time. */
+const FAULTS_MAX = '4';
 const CANARY_SOURCE = fileURLToPath(new URL('../../../test/kernel/guest/canary/', import.meta.url));
 /** The canary module's bugs (test/kernel/guest/canary) and what the debug kernel reports for each; its leak is kmemleak's. */
 const CHECKERS: readonly { trigger: string; expect: RegExp }[] = [
@@ -140,12 +151,16 @@ withKernelEnv('make vmtest of generated projects', (env) => {
       for (const t of triggers) {
         writeFileSync(path.join(dir, 'tests', `${t}.sh`), `check "loads" load kmod_canary trigger=${t}\ncheck "unloads" rmmod kmod_canary\n`);
       }
+      // Fault injection (VMTEST_FAULTS=1): an init whose second allocation's failure leaks the first.
+      cpSync(path.join(CANARY_SOURCE, 'kmod_fault_canary.c'), path.join(dir, 'kmod_fault_canary.c'));
+      appendFileSync(path.join(dir, 'Kbuild'), 'obj-m += kmod_fault_canary.o\n');
+      writeFileSync(path.join(dir, 'tests', 'fault.sh'), 'faults_load kmod_fault_canary\ncheck "loads" load kmod_fault_canary\ncheck "unloads" rmmod kmod_fault_canary\n');
       // lockdep first: a KASAN report turns lockdep off for the rest of the boot.
       const result = run(() =>
         vmtest(dir, debug, {
-          env: { VMTEST_TESTS: [...triggers, 'hello'].join(' '), VMTEST_MEM: '1024' },
-          // The Makefile's module list, with the canary (a command-line variable overrides it).
-          makeVars: ['MODULES=hello kmod_canary'],
+          env: { VMTEST_TESTS: [...triggers, 'fault', 'hello'].join(' '), VMTEST_MEM: '1024', VMTEST_FAULTS: '1' },
+          // The Makefile's module list, with the canaries (a command-line variable overrides it).
+          makeVars: ['MODULES=hello kmod_canary kmod_fault_canary'],
         }),
       );
       result.catch(() => undefined);
@@ -162,9 +177,67 @@ withKernelEnv('make vmtest of generated projects', (env) => {
         assert.match(r.stdout, /^PASS leak$/m, r.stdout);
         assert.match(r.stdout, /^FAIL kmemleak: \d+ objects leaked \(a scan after the tests\):\n(.*\n)*? +unreferenced object /m, r.stdout);
       });
+      it("fault injection: the canary's missing unwind step leaks from one injected failure, which kmemleak's scan names by the attempt's pid", async () => {
+        const r = await result;
+        // Its test passes (each injected failure a clean error, the load then succeeds); the leak is the scan's.
+        const figure = /^PASS fault\n {2}faults: (\d+) injected failures at (\d+) sites in 1 operations/m.exec(r.stdout);
+        assert.ok(figure, r.stdout);
+        assert.ok(Number(figure[1]) >= 2, `at least its two allocations failed once each:\n${r.stdout}`);
+        const log = readFileSync(path.join(dir, '.vmtest', 'console.log'), 'utf8');
+        const test = log.slice(log.indexOf('VMTEST-TEST fault\n'), log.indexOf('VMTEST-DMESG fault\n'));
+        const pids = [...test.matchAll(/^# {3}fault \d+ \(pid (\d+)\): failed .* at canary_init\+/gm)].map((m) => m[1]);
+        assert.ok(pids.length >= 2, `failures injected into canary_init:\n${test}`);
+        const leaked = [...r.stdout.matchAll(/unreferenced object 0x[0-9a-f]+ \(size 128\):\n +comm "fi_insmod", pid (\d+)/g)].map((m) => m[1]);
+        assert.equal(leaked.length, 1, `one 128-byte object (A) leaked by an attempt to load it:\n${r.stdout}`);
+        assert.ok(pids.includes(leaked[0] as string), `the leak is an injected attempt's (pids ${pids.join(' ')}):\n${r.stdout}`);
+      });
       it('a clean module passes on the same boot', async () => {
         assert.match((await result).stdout, /^PASS hello$/m);
       });
+    });
+
+    // Fault injection through the user's tool: the first driver of each kind of the main
+    // project (its generator arguments), each test's faults_* calls. Bounded per operation.
+    describe(`make vmtest VMTEST_FAULTS=1: every injected failure on each kind's error paths is clean (${debug.label})`, () => {
+      const [plat, features] = PLATFORM_VARIANTS[0] as [string, string];
+      const kinds: readonly [kind: string, args: readonly string[]][] = [
+        ['chardev', ['chardev', '--name', 'chr_classic', '--minors', '2']],
+        ['platform', ['platform', '--name', plat, '--features', features, '--compatible', `kmod-test,${plat}`]],
+        ['pci', pciGenerateArgs()[0] as string[]],
+        ['i2c', i2cGenerateArgs()[0] as string[]],
+        ['netdev', netdevGenerateArgs()[0] as string[]],
+        ['usb', usbGenerateArgs()[0] as string[]],
+        ['hid', hidGenerateArgs()[0] as string[]],
+        ['block', blockGenerateArgs()[0] as string[]],
+      ];
+      const dir = generate(['--name', 'hello']);
+      for (const [, args] of kinds) generate(args, dir);
+      const tests = kinds.map(([, args]) => args[args.indexOf('--name') + 1] as string);
+      const started = Date.now();
+      const result = run(() =>
+        vmtest(dir, debug, {
+          // acpi=noirq: PCI interrupts without ACPI's _PRT, too slow under KASAN in TCG (kernels.test.ts).
+          env: { VMTEST_TESTS: tests.join(' '), VMTEST_MEM: '1024', VMTEST_APPEND: 'acpi=noirq', VMTEST_FAULTS: '1', FAULTS_MAX, VMTEST_TIMEOUT: '1800', VMTEST_NO_KUNIT: '1' },
+          timeoutMs: 1_900_000,
+        }).then((r) => ({ ...r, seconds: Math.round((Date.now() - started) / 1000) })),
+      );
+      result.catch(() => undefined);
+      it(`each kind's test passes with its failures injected (at most ${FAULTS_MAX} per operation), no kernel trouble, no leak`, () =>
+        track(debug.label, 'make vmtest', 'fault injection', async () => {
+          const r = await result;
+          const out = `${r.stdout}${r.stderr}`;
+          assert.equal(r.status, 0, out);
+          assert.match(out, /^kmemleak: no leak after the tests$/m, out);
+          const rows = kinds.map(([kind], i) => {
+            const t = tests[i] as string;
+            const m = new RegExp(`^PASS ${t}\\n {2}faults: (\\d+) injected failures at (\\d+) sites in (\\d+) operations \\((\\d+) s\\)$`, 'm').exec(out);
+            assert.ok(m, `${kind} (${t}): no fault figure\n${out}`);
+            const [injections, sites, operations, seconds] = m.slice(1).map(Number) as [number, number, number, number];
+            assert.ok(injections > 0 && sites > 0, `${kind} (${t}) reached no fault site\n${out}`);
+            return `  ${kind.padEnd(9)} ${t.padEnd(12)} ${String(injections).padStart(4)} injected failures at ${String(sites).padStart(3)} sites in ${operations} operations, ${seconds} s`;
+          });
+          process.stdout.write(`\nFault injection on ${debug.label} (FAULTS_MAX=${FAULTS_MAX}; make vmtest took ${r.seconds} s):\n${rows.join('\n')}\n${/^faults: .*$/m.exec(out)?.[0] ?? ''}\n\n`);
+        }));
     });
   }
 

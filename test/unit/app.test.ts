@@ -13,7 +13,7 @@ import { runApp } from '../support/run-app.js';
 const PROJECT_FILES = [
   'hello.c', 'kmod_compat.h', 'Kbuild', 'Makefile', 'dkms.conf', '.gitignore', 'README.md', '.yo-rc.json',
   '.clang-format', '.clangd', '.editorconfig', 'scripts/doctor.sh', 'scripts/compile-commands.sh', 'scripts/vmtest.sh', 'tests/hello.sh',
-  'scripts/target-modpost.sh',
+  'scripts/target-modpost.sh', 'scripts/vmtest-faults.sh',
   'debian/changelog', 'debian/control', 'debian/copyright', 'debian/dkms', 'debian/rules', 'debian/source/format',
   'packaging/rpm/dkms.spec', 'packaging/arch/PKGBUILD',
 ];
@@ -255,7 +255,7 @@ describe('make vmtest files', () => {
     for (const args of runs) assert.equal(runCli(dir, args).status, 0, args.join(' '));
     const tests = readdirSync(path.join(dir, 'tests')).sort();
     assert.deepEqual(tests, ['chr.sh', 'edu.sh', 'hello.sh', 'kn.sh', 'mine.sh', 'plat.sh', 'sens.sh', 'ub.sh']);
-    for (const f of ['scripts/vmtest.sh', ...tests.map((t) => `tests/${t}`)]) {
+    for (const f of ['scripts/vmtest.sh', 'scripts/vmtest-faults.sh', ...tests.map((t) => `tests/${t}`)]) {
       const r = spawnSync('sh', ['-n', path.join(dir, f)], { encoding: 'utf8' });
       assert.equal(r.status, 0, `${f}: ${r.stderr}`);
     }
@@ -269,5 +269,32 @@ describe('make vmtest files', () => {
     assert.match(read('Makefile'), /^vmtest: kdir\n\t\$\(MAKE\) \$\(KBUILD\) KMOD_TEST_MODULES=1 modules\n\tARCH='\$\(ARCH\)' CROSS_COMPILE='\$\(CROSS_COMPILE\)' \\\n\tKERNELRELEASE='\$\(KERNELRELEASE\)' KDIR='\$\(KOUT\)' MODULES='\$\(MODULES\)( \$\(TEST_MODULES\))?' sh scripts\/vmtest\.sh$/m);
     assert.match(read('Kbuild'), /^obj-\$\(if \$\(CONFIG_KUNIT\),m\) \+= sens_kunit\.o\nobj-\$\(if \$\(CONFIG_KUNIT\),m\) \+= kn_kunit\.o$/m);
     assert.match(read('.gitignore'), /^\/\.vmtest\/$/m);
+  });
+  it('every driver test calls the fault-injection helpers, which without VMTEST_FAULTS=1 say they are skipped and succeed', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'kmod-faults-'));
+    const runs = [
+      ['--yes', '--name', 'hello'],
+      ['chardev', '--yes', '--name', 'chr'],
+      ['platform', '--yes', '--name', 'plat'],
+      ['pci', '--yes', '--name', 'edu'],
+      ['i2c', '--yes', '--name', 'sens'],
+      ['netdev', '--yes', '--name', 'kn'],
+      ['usb', '--yes', '--name', 'ub'],
+      ['hid', '--yes', '--name', 'hd'],
+      ['block', '--yes', '--name', 'bk'],
+    ];
+    for (const args of runs) assert.equal(runCli(dir, args).status, 0, args.join(' '));
+    const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
+    for (const t of ['chr', 'plat', 'edu', 'sens', 'kn', 'ub', 'hd', 'bk']) {
+      assert.match(read(`tests/${t}.sh`), new RegExp(`^faults_load ${t}$`, 'm'), `tests/${t}.sh loads ${t} with failures injected`);
+    }
+    assert.match(read('tests/plat.sh'), /^faults_bind \$DEV \/sys\/bus\/platform\/drivers\/plat$/m);
+    assert.match(read('tests/bk.sh'), /^faults_blockio bk bk0$/m);
+    assert.match(read('scripts/vmtest.sh'), /^\. \/vmtest-faults\.sh$/m, "the guest's /init sources the helpers");
+    // No marker file (/project/faults): each call says so and succeeds.
+    const calls = ['faults_load chr', 'faults_bind plat /sys/bus/platform/drivers/plat', 'faults_run chr "selftest" true false', 'faults_blockio bk bk0'];
+    const r = spawnSync('sh', ['-c', `. ./scripts/vmtest-faults.sh && ${calls.join(' && ')} && echo done`], { cwd: dir, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `${'# faults: skipped (VMTEST_FAULTS=1 turns them on)\n'.repeat(calls.length)}done\n`);
   });
 });
