@@ -50,8 +50,14 @@ const machineOf = (spec: ScenarioSpec): Machine => spec.machine ?? PC_EDU;
 /** The scenarios a kernel runs: the debug kernel only those of the default machine, the others none that is debug-only. */
 const specsOn = (k: Kernel): ScenarioSpec[] =>
   SCENARIOS.filter((s) => (k.config === 'debug' ? machineOf(s) === PC_EDU : !s.debugOnly));
-/** The project's own tests the debug kernel runs besides the scenarios (HID's and V4L2's have no scenario copy). */
+/**
+ * The project's own tests the debug kernel runs besides the scenarios (HID's and V4L2's have no
+ * scenario copy), with fault injection on (VMTEST_FAULTS=1, at most DEBUG_FAULTS_MAX failures per
+ * operation): these two kinds' error paths are proven here, the other kinds' in vmtest.test.ts's
+ * fault-injection boot.
+ */
 const DEBUG_PROJECT_TESTS: readonly string[] = [HID, V4L2];
+const DEBUG_FAULTS_MAX = '4';
 /** A test's part of the console, when it ran to its end. */
 const finishedLog = (s?: ScenarioResult): string | undefined => (s?.finished ? s.log : undefined);
 /** The machines a kernel boots, its own (pc) first, as vmtest does. */
@@ -162,7 +168,7 @@ withKernelEnv('kernel matrix', (env) => {
                   VMTEST_TESTS: tests.join(' '),
                   // Only against a hung boot: the debug boot took 500-890 s in dry runs on 2 cores.
                   VMTEST_TIMEOUT: debug ? '1800' : '1200',
-                  ...(debug ? { VMTEST_MEM: '1024', VMTEST_APPEND: DEBUG_APPEND } : {}),
+                  ...(debug ? { VMTEST_MEM: '1024', VMTEST_APPEND: DEBUG_APPEND, VMTEST_FAULTS: '1', FAULTS_MAX: DEBUG_FAULTS_MAX } : {}),
                   ...(packed ? { MODDIR: packed.moddir } : {}),
                 },
                 // The build's own flags: nothing is compiled again.
@@ -311,6 +317,15 @@ withKernelEnv('kernel matrix', (env) => {
           }));
       }
       if (debug) {
+        it(`fault injection (VMTEST_FAULTS=1, at most ${DEBUG_FAULTS_MAX} per operation): ${DEBUG_PROJECT_TESTS.join(' and ')} reach fault sites, every injected failure clean`, async () => {
+          const { r } = await result();
+          for (const t of DEBUG_PROJECT_TESTS) {
+            const m = new RegExp(`^PASS ${t}\\n {2}faults: (\\d+) injected failures at (\\d+) sites in (\\d+) operations \\((\\d+) s\\)$`, 'm').exec(r.stdout);
+            assert.ok(m, `${t}: no fault figure\n${r.stdout}`);
+            assert.ok(Number(m[1]) > 0 && Number(m[2]) > 0, `${t} reached no fault site\n${r.stdout}`);
+            process.stderr.write(`kernel ${kernel.label}: ${t} ${m[0].split('\n')[1]?.trim()}\n`);
+          }
+        });
         it('kmemleak: no leak after every scenario and unload (make vmtest\'s scan)', async () => {
           const { r, boots } = await result();
           assert.ok(boots.get(PC_EDU.id)?.kmemleak !== undefined, `kmemleak did not report (no /sys/kernel/debug/kmemleak?)\n${r.stdout}`);
