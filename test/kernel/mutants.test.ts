@@ -188,7 +188,8 @@ withKernelEnv('the generated tests fail on broken drivers', (env) => {
       track(kernel.label, 'mutants', 'clean twins pass', async () => {
         const r = await boot();
         const out = `${r.stdout}${r.stderr}`;
-        for (const [name] of CLEAN) assert.equal(verdict(out, name), `PASS ${name}`, out);
+        // A PASS may carry notes under it (vivid's trouble in v4l2_ok's reference run).
+        for (const [name] of CLEAN) assert.equal(verdict(out, name).split('\n')[0], `PASS ${name}`, out);
         assert.notEqual(r.status, 0, 'the mutants fail it');
         assert.match(out, /^vmtest: FAILED /m);
       }));

@@ -35,7 +35,7 @@ import { PLATFORM_VARIANTS, PROJECTS } from './support/variants.js';
 import { testsOf, vmtest } from './support/vmtest.js';
 
 /** Injected failures per operation in the suite's fault-injection boot (make vmtest FAULTS_MAX=): bounds its time. */
-const FAULTS_MAX = '4';
+const FAULTS_MAX = '2';
 const CANARY_SOURCE = fileURLToPath(new URL('../../../test/kernel/guest/canary/', import.meta.url));
 /** The canary module's bugs (test/kernel/guest/canary) and what the debug kernel reports for each; its leak is kmemleak's. */
 const CHECKERS: readonly { trigger: string; expect: RegExp }[] = [
