@@ -8,8 +8,8 @@
  * each reported as a test of the suite with its own log. On Debian's kernels
  * make vmtest runs as a normal user; on 6.1 from a module tree packed every
  * way a distribution packs modules. The debug kernel runs the scenarios and
- * the HID and V4L2 tests only (its boot is the suite's critical path), with kmemleak's
- * scan at the end; a scenario that repeats a project's test runs there only.
+ * one test of each kind with fault injection on (its boot is the suite's
+ * critical path), with kmemleak's scan at the end.
  * Builds and boots run side by side (one more job than cores), as soon as
  * what they need is ready, the debug kernel first; the tests wait for their
  * results in order.
@@ -27,14 +27,15 @@ import { CONFIG_CLAIMS, DERIVED_CONFIGS, type Kernel } from './support/kernels.j
 import { copyProject, strictBuild } from './support/kbuild.js';
 import { MATRIX_FILE, formatMatrix, readMatrix, track } from './support/matrix.js';
 import { PACKINGS, intreeNeeds, repackedModuleTree } from './support/intree.js';
-import { PC_EDU } from './support/pci.js';
-import { I2C_KOS } from './support/i2c.js';
+import { PC_EDU, PCI } from './support/pci.js';
+import { I2C_HWMON, I2C_KOS } from './support/i2c.js';
 import { NETDEV } from './support/netdev.js';
+import { USB } from './support/usb.js';
 import { BLOCK } from './support/block.js';
 import { HID, HID_SELFTEST_CHECKS, checkHidSelftest } from './support/hid.js';
 import { V4L2, checkV4l2 } from './support/v4l2.js';
 import { EXTRA, parseVmtestConsole, scenarioFile, scenarioTest, type BootResult, type Machine, type ScenarioResult } from './support/qemu.js';
-import { DEBUG_LOAD, FULL_LOAD, PROJECTS, SCENARIOS, checkScenario, type Project, type ScenarioSpec } from './support/variants.js';
+import { CLASSIC, DEBUG_LOAD, FULL_LOAD, PLATFORM_VARIANTS, PROJECTS, SCENARIOS, checkScenario, type Project, type ScenarioSpec } from './support/variants.js';
 import { testsOf, vmtest } from './support/vmtest.js';
 
 const KMODSTRESS_SOURCE = fileURLToPath(new URL('../../../test/kernel/guest/kmodstress.c', import.meta.url));
@@ -47,17 +48,26 @@ function held<T>(p: Promise<T>): Promise<T> {
 
 /** Every boot has an edu device on the pc machine; a scenario that needs another machine gets a boot of its own (vmtest-machine). */
 const machineOf = (spec: ScenarioSpec): Machine => spec.machine ?? PC_EDU;
-/** The scenarios a kernel runs: the debug kernel only those of the default machine, the others none that is debug-only. */
-const specsOn = (k: Kernel): ScenarioSpec[] =>
-  SCENARIOS.filter((s) => (k.config === 'debug' ? machineOf(s) === PC_EDU : !s.debugOnly));
+/** The scenarios a kernel runs: the debug kernel only those of the default machine (one boot). */
+const specsOn = (k: Kernel): ScenarioSpec[] => SCENARIOS.filter((s) => k.config !== 'debug' || machineOf(s) === PC_EDU);
 /**
- * The project's own tests the debug kernel runs besides the scenarios (HID's and V4L2's have no
- * scenario copy), with fault injection on (VMTEST_FAULTS=1, at most DEBUG_FAULTS_MAX failures per
- * operation): these two kinds' error paths are proven here, the other kinds' in vmtest.test.ts's
- * fault-injection boot.
+ * The project's own tests the debug kernel runs besides the scenarios: the first driver of each
+ * kind, with fault injection on (VMTEST_FAULTS=1, at most DEBUG_FAULTS_MAX failures per operation,
+ * for time): every kind's error paths are proven in the boot that runs its test under KASAN anyway.
  */
-const DEBUG_PROJECT_TESTS: readonly string[] = [HID, V4L2];
-const DEBUG_FAULTS_MAX = '4';
+const DEBUG_PROJECT_TESTS: readonly [kind: string, test: string][] = [
+  ['chardev', CLASSIC],
+  ['platform', (PLATFORM_VARIANTS[0] as [string, string])[0]],
+  ['pci', PCI],
+  ['i2c', I2C_HWMON],
+  ['netdev', NETDEV],
+  ['usb', USB],
+  ['block', BLOCK],
+  ['hid', HID],
+  ['v4l2', V4L2],
+];
+const DEBUG_TESTS = DEBUG_PROJECT_TESTS.map(([, t]) => t);
+const DEBUG_FAULTS_MAX = '2';
 /** A test's part of the console, when it ran to its end. */
 const finishedLog = (s?: ScenarioResult): string | undefined => (s?.finished ? s.log : undefined);
 /** The machines a kernel boots, its own (pc) first, as vmtest does. */
@@ -155,10 +165,10 @@ withKernelEnv('kernel matrix', (env) => {
           copyFileSync(kmodstress, path.join(extra, 'kmodstress'));
           const load = debug ? DEBUG_LOAD : FULL_LOAD;
           for (const spec of specs) {
-            const file = scenarioFile({ id: spec.id, script: spec.script(seed, load), machine: machineOf(spec), ...(spec.inTree ? { inTree: spec.inTree } : {}), ...(spec.host ? { host: spec.host } : {}) });
+            const file = scenarioFile({ id: spec.id, script: spec.script(seed, load), machine: machineOf(spec), ...(spec.inTree ? { inTree: spec.inTree } : {}) });
             writeFileSync(path.join(dir, 'tests', `${scenarioTest(spec.id)}.sh`), file);
           }
-          const tests = [...(debug ? DEBUG_PROJECT_TESTS : projectTests), ...specs.map((s) => scenarioTest(s.id))];
+          const tests = [...(debug ? DEBUG_TESTS : projectTests), ...specs.map((s) => scenarioTest(s.id))];
           const packed = kernel === packedKernel ? repackedModuleTree(`/lib/modules/${kernel.release}`, intreeNeeds(dir, `/lib/modules/${kernel.release}`, tests)) : undefined;
           const asUser = kernel.kind === 'debian';
           const r = await run(
@@ -234,7 +244,7 @@ withKernelEnv('kernel matrix', (env) => {
       const result = () => runs.get(kernel.label) as Promise<Run>;
       const who = kernel.kind === 'debian' ? ', as a normal user' : '';
 
-      it(`make vmtest${who}: ${machinesOn(kernel).length} boot(s) (${machinesOn(kernel).join(', ')}), ${(debug ? DEBUG_PROJECT_TESTS : projectTests).length} tests of the project and ${specs.length} scenarios; nothing compiled again; PASSED`, () =>
+      it(`make vmtest${who}: ${machinesOn(kernel).length} boot(s) (${machinesOn(kernel).join(', ')}), ${(debug ? DEBUG_TESTS : projectTests).length} tests of the project and ${specs.length} scenarios; nothing compiled again; PASSED`, () =>
         track(kernel.label, 'make vmtest', 'boot', async () => {
           const { r, dir } = await result();
           const out = `${r.stdout}${r.stderr}`;
@@ -297,7 +307,7 @@ withKernelEnv('kernel matrix', (env) => {
           const { boots } = await result();
           checkHidSelftest(boots.get(PC_EDU.id)?.scenarios.get(HID));
         }));
-      if (DEBUG_PROJECT_TESTS.includes(V4L2) || !debug) {
+      if (DEBUG_TESTS.includes(V4L2) || !debug) {
         const tool = kernel.sysroot ? "Debian 13's v4l2-compliance: no failure, no warning" : "Debian 12's v4l2-compliance, older than the kernel: nothing vivid does not show too";
         it(`v4l2: the project's test measured ${V4L2} against vivid (${tool}), streamed every I/O mode and checked the frames${debug ? ', under KASAN' : ''}`, () =>
           track(kernel.label, 'v4l2 (vivid beside)', 'v4l2', async () => {
@@ -317,15 +327,18 @@ withKernelEnv('kernel matrix', (env) => {
           }));
       }
       if (debug) {
-        it(`fault injection (VMTEST_FAULTS=1, at most ${DEBUG_FAULTS_MAX} per operation): ${DEBUG_PROJECT_TESTS.join(' and ')} reach fault sites, every injected failure clean`, async () => {
-          const { r } = await result();
-          for (const t of DEBUG_PROJECT_TESTS) {
-            const m = new RegExp(`^PASS ${t}\\n {2}faults: (\\d+) injected failures at (\\d+) sites in (\\d+) operations \\((\\d+) s\\)$`, 'm').exec(r.stdout);
-            assert.ok(m, `${t}: no fault figure\n${r.stdout}`);
-            assert.ok(Number(m[1]) > 0 && Number(m[2]) > 0, `${t} reached no fault site\n${r.stdout}`);
-            process.stderr.write(`kernel ${kernel.label}: ${t} ${m[0].split('\n')[1]?.trim()}\n`);
-          }
-        });
+        it(`fault injection (VMTEST_FAULTS=1, at most ${DEBUG_FAULTS_MAX} per operation): one test of each kind (${DEBUG_TESTS.join(', ')}) reaches fault sites, every injected failure clean`, () =>
+          track(kernel.label, 'make vmtest', 'fault injection', async () => {
+            const { r } = await result();
+            const rows = DEBUG_PROJECT_TESTS.map(([kind, t]) => {
+              const m = new RegExp(`^PASS ${t}\\n {2}faults: (\\d+) injected failures at (\\d+) sites in (\\d+) operations \\((\\d+) s\\)$`, 'm').exec(r.stdout);
+              assert.ok(m, `${kind} (${t}): no fault figure\n${r.stdout}`);
+              const [injections, sites, operations, seconds] = m.slice(1).map(Number) as [number, number, number, number];
+              assert.ok(injections > 0 && sites > 0, `${kind} (${t}) reached no fault site\n${r.stdout}`);
+              return `  ${kind.padEnd(9)} ${t.padEnd(12)} ${String(injections).padStart(4)} injected failures at ${String(sites).padStart(3)} sites in ${operations} operations, ${seconds} s`;
+            });
+            process.stdout.write(`\nFault injection on ${kernel.label} (FAULTS_MAX=${DEBUG_FAULTS_MAX}):\n${rows.join('\n')}\n${/^faults: .*$/m.exec(r.stdout)?.[0] ?? ''}\n\n`);
+          }));
         it('kmemleak: no leak after every scenario and unload (make vmtest\'s scan)', async () => {
           const { r, boots } = await result();
           assert.ok(boots.get(PC_EDU.id)?.kmemleak !== undefined, `kmemleak did not report (no /sys/kernel/debug/kmemleak?)\n${r.stdout}`);

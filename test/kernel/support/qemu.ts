@@ -67,8 +67,6 @@ export interface ScenarioFile {
   script: string;
   /** The kernel's own modules it loads with `intree`. */
   inTree?: readonly string[];
-  /** Programs of the host it runs (vmtest-host words). */
-  host?: readonly string[];
   /** The machine it needs (x86: vmtest's pc or q35-iommu). */
   machine: Machine;
 }
@@ -86,7 +84,6 @@ export function scenarioFile(s: ScenarioFile): string {
     ...(s.machine.id === 'pc' ? [] : [`# vmtest-machine: x86=${s.machine.id}`]),
     ...(s.machine.args.length ? [`# vmtest-qemu: ${s.machine.args.join(' ')}`] : []),
     ...(s.inTree?.length ? [`# vmtest-intree: ${s.inTree.join(' ')}`] : []),
-    ...(s.host?.length ? [`# vmtest-host: ${s.host.join(' ')}`] : []),
   ];
   return `${lines.join('\n')}
 step() {

@@ -29,7 +29,7 @@ import { I2C_HWMON, I2C_KOS, i2cGenerateArgs, i2cScenario } from './i2c.js';
 import { NETDEV, NETDEV_KOS, netdevGenerateArgs, netdevScenario } from './netdev.js';
 import { USB, USB_KOS, USB_TOOLS, usbGenerateArgs, usbScenario } from './usb.js';
 import { HID, HID_KOS, HID_TOOLS, hidGenerateArgs } from './hid.js';
-import { BLOCK_KOS, BLOCK_TOOLS, blockGenerateArgs, blockScenario } from './block.js';
+import { BLOCK_KOS, BLOCK_TOOLS, blockGenerateArgs } from './block.js';
 import { V4L2, V4L2_KOS, V4L2_TOOLS, v4l2GenerateArgs } from './v4l2.js';
 import { PCI, PCI_KOS, PCI_TOOLS, pciGenerateArgs, pciIommuScenario, pciScenario } from './pci.js';
 import { GUEST_KO, GUEST_TOOLS, GUEST_STRESS, GUEST_HOUSE, GUEST_EDGE, kernelTrouble, stepOf, type Machine, type ScenarioResult } from './qemu.js';
@@ -48,7 +48,7 @@ export interface Project {
   guestTools?: readonly string[];
 }
 
-const CLASSIC = 'chr_classic';
+export const CLASSIC = 'chr_classic';
 const MISC = 'chr_misc';
 const DRV = 'plat';
 /** Platform drivers that together cover each optional part on and off. */
@@ -193,16 +193,8 @@ export interface ScenarioSpec {
   machine?: Machine;
   /** Which variant of the matrix table it proves. */
   variant: string;
-  /**
-   * Only on the debug kernel (which runs no project test): where the main
-   * project's own test proves the same on the other kernels with a load the
-   * debug kernel cannot afford.
-   */
-  debugOnly?: boolean;
   /** Modules of the kernel itself it loads with `intree` (vmtest-intree), e.g. i2c-stub. */
   inTree?: readonly string[];
-  /** Programs of the host it runs (vmtest-host words), e.g. e2fsck:e2fsprogs. */
-  host?: readonly string[];
   title: string;
   script(seed: number, load: Load): string;
   check(r: ScenarioResult, load: Load): void;
@@ -587,7 +579,6 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   i2cScenario,
   netdevScenario,
   usbScenario,
-  blockScenario,
 ];
 
 /** Every check a scenario's result gets: it finished, its own checks, and a clean kernel log. */
