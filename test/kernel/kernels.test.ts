@@ -48,8 +48,9 @@ function held<T>(p: Promise<T>): Promise<T> {
 
 /** Every boot has an edu device on the pc machine; a scenario that needs another machine gets a boot of its own (vmtest-machine). */
 const machineOf = (spec: ScenarioSpec): Machine => spec.machine ?? PC_EDU;
-/** The scenarios a kernel runs: the debug kernel only those of the default machine (one boot). */
-const specsOn = (k: Kernel): ScenarioSpec[] => SCENARIOS.filter((s) => k.config !== 'debug' || machineOf(s) === PC_EDU);
+/** The scenarios a kernel runs: the debug kernel only those of the default machine (one boot), the others none that is debug-only. */
+const specsOn = (k: Kernel): ScenarioSpec[] =>
+  SCENARIOS.filter((s) => (k.config === 'debug' ? machineOf(s) === PC_EDU : !s.debugOnly));
 /**
  * The project's own tests the debug kernel runs besides the scenarios: the first driver of each
  * kind, with fault injection on (VMTEST_FAULTS=1, at most DEBUG_FAULTS_MAX failures per operation,

@@ -150,7 +150,7 @@ withKernelEnv('make vmtest of generated projects', (env) => {
       // lockdep first: a KASAN report turns lockdep off for the rest of the boot.
       const result = run(() =>
         vmtest(dir, debug, {
-          env: { VMTEST_TESTS: [...triggers, 'fault', 'hello'].join(' '), VMTEST_MEM: '1024', VMTEST_FAULTS: '1' },
+          env: { VMTEST_TESTS: [...triggers, 'fault', 'hello'].join(' '), VMTEST_MEM: '1024', VMTEST_FAULTS: '1', FAULTS_MAX: '0' },
           // The Makefile's module list, with the canaries (a command-line variable overrides it).
           makeVars: ['MODULES=hello kmod_canary kmod_fault_canary'],
         }),
@@ -169,7 +169,7 @@ withKernelEnv('make vmtest of generated projects', (env) => {
         assert.match(r.stdout, /^PASS leak$/m, r.stdout);
         assert.match(r.stdout, /^FAIL kmemleak: \d+ objects leaked \(a scan after the tests\):\n(.*\n)*? +unreferenced object /m, r.stdout);
       });
-      it("fault injection: the canary's missing unwind step leaks from one injected failure, which kmemleak's scan names by the attempt's pid", async () => {
+      it("fault injection (FAULTS_MAX=0, no bound): the canary's missing unwind step leaks from one injected failure, which kmemleak's scan names by the attempt's pid", async () => {
         const r = await result;
         // Its test passes (each injected failure a clean error, the load then succeeds); the leak is the scan's.
         const figure = /^PASS fault\n {2}faults: (\d+) injected failures at (\d+) sites in 1 operations/m.exec(r.stdout);
@@ -179,6 +179,9 @@ withKernelEnv('make vmtest of generated projects', (env) => {
         const test = log.slice(log.indexOf('VMTEST-TEST fault\n'), log.indexOf('VMTEST-DMESG fault\n'));
         const pids = [...test.matchAll(/^# {3}fault \d+ \(pid (\d+)\): failed .* at canary_init\+/gm)].map((m) => m[1]);
         assert.ok(pids.length >= 2, `failures injected into canary_init:\n${test}`);
+        // FAULTS_MAX=0: no bound; the load ran until a run hit nothing.
+        assert.match(test, /^ok - .*: \d+ injected failures at \d+ sites \(\d+ failed, \d+ absorbed\), then it succeeds/m, test);
+        assert.doesNotMatch(test, /capped at FAULTS_MAX/, test);
         const leaked = [...r.stdout.matchAll(/unreferenced object 0x[0-9a-f]+ \(size 128\):\n +comm "fi_insmod", pid (\d+)/g)].map((m) => m[1]);
         assert.equal(leaked.length, 1, `one 128-byte object (A) leaked by an attempt to load it:\n${r.stdout}`);
         assert.ok(pids.includes(leaked[0] as string), `the leak is an injected attempt's (pids ${pids.join(' ')}):\n${r.stdout}`);

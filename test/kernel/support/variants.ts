@@ -29,6 +29,7 @@ import { I2C_HWMON, I2C_KOS, i2cGenerateArgs, i2cScenario } from './i2c.js';
 import { NETDEV, NETDEV_KOS, netdevGenerateArgs, netdevScenario } from './netdev.js';
 import { USB, USB_KOS, USB_TOOLS, usbGenerateArgs, usbScenario } from './usb.js';
 import { HID, HID_KOS, HID_TOOLS, hidGenerateArgs } from './hid.js';
+import { faultsScenario, faultVariants } from './faults.js';
 import { BLOCK_KOS, BLOCK_TOOLS, blockGenerateArgs } from './block.js';
 import { V4L2, V4L2_KOS, V4L2_TOOLS, v4l2GenerateArgs } from './v4l2.js';
 import { PCI, PCI_KOS, PCI_TOOLS, pciGenerateArgs, pciIommuScenario, pciScenario } from './pci.js';
@@ -193,6 +194,8 @@ export interface ScenarioSpec {
   machine?: Machine;
   /** Which variant of the matrix table it proves. */
   variant: string;
+  /** Only on the debug kernel: it needs what only that kernel has (fault injection). */
+  debugOnly?: boolean;
   /** Modules of the kernel itself it loads with `intree` (vmtest-intree), e.g. i2c-stub. */
   inTree?: readonly string[];
   title: string;
@@ -579,6 +582,7 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   i2cScenario,
   netdevScenario,
   usbScenario,
+  faultsScenario(faultVariants(PLATFORM_VARIANTS.slice(1).map(([n]) => n), PCI_KOS.slice(1), MISC)),
 ];
 
 /** Every check a scenario's result gets: it finished, its own checks, and a clean kernel log. */
