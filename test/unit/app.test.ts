@@ -13,7 +13,7 @@ import { runApp } from '../support/run-app.js';
 const PROJECT_FILES = [
   'hello.c', 'kmod_compat.h', 'Kbuild', 'Makefile', 'dkms.conf', '.gitignore', 'README.md', '.yo-rc.json',
   '.clang-format', '.clangd', '.editorconfig', 'scripts/doctor.sh', 'scripts/compile-commands.sh', 'scripts/vmtest.sh', 'tests/hello.sh',
-  'scripts/target-modpost.sh', 'scripts/vmtest-faults.sh',
+  'scripts/target-modpost.sh', 'scripts/vmtest-faults.sh', 'scripts/vmtest-fi_insmod.c',
   'debian/changelog', 'debian/control', 'debian/copyright', 'debian/dkms', 'debian/rules', 'debian/source/format',
   'packaging/rpm/dkms.spec', 'packaging/arch/PKGBUILD',
 ];
@@ -282,6 +282,7 @@ describe('make vmtest files', () => {
       ['usb', '--yes', '--name', 'ub'],
       ['hid', '--yes', '--name', 'hd'],
       ['block', '--yes', '--name', 'bk'],
+      ['v4l2', '--yes', '--name', 'vc'],
     ];
     for (const args of runs) assert.equal(runCli(dir, args).status, 0, args.join(' '));
     const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
@@ -290,6 +291,11 @@ describe('make vmtest files', () => {
     }
     assert.match(read('tests/plat.sh'), /^faults_bind \$DEV \/sys\/bus\/platform\/drivers\/plat$/m);
     assert.match(read('tests/bk.sh'), /^faults_blockio bk bk0$/m);
+    assert.match(read('tests/vc.sh'), /^faults_load vc devices=2$/m);
+    assert.match(read('tests/vc.sh'), /^faults_run vc "open, format, stream \(2 frames\)" true \.\/tools\/vc_test capture \$V 2$/m);
+    // The guest's insmod that tries once: C that the host's compiler takes without a warning.
+    const cc = spawnSync('gcc', ['-Wall', '-Wextra', '-Werror', '-fsyntax-only', path.join(dir, 'scripts', 'vmtest-fi_insmod.c')], { encoding: 'utf8' });
+    assert.equal(cc.status, 0, cc.stderr);
     assert.match(read('scripts/vmtest.sh'), /^\. \/vmtest-faults\.sh$/m, "the guest's /init sources the helpers");
     // No marker file (/project/faults): each call says so and succeeds.
     const calls = ['faults_load chr', 'faults_bind plat /sys/bus/platform/drivers/plat', 'faults_run chr "selftest" true false', 'faults_blockio bk bk0'];
