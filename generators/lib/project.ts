@@ -4,6 +4,8 @@
  * wrote, so that later runs and sub-generators know what is there.
  */
 import { findLicense, type License } from './licenses.js';
+import type { KindModule } from './kind-module.js';
+import { KIND_MODULES } from './modules.js';
 import { maintainerOf, packageName, packageVersions, type Maintainer, type PackageVersions } from './naming.js';
 
 export type ModuleKind = 'hello' | 'chardev' | 'platform' | 'pci' | 'i2c' | 'netdev' | 'usb' | 'hid' | 'block' | 'v4l2';
@@ -71,21 +73,21 @@ export function savedModules(config: Partial<ProjectConfig>): ModuleEntry[] {
   }));
 }
 
-/**
- * The kernel modules (.ko names) an entry builds: a platform driver comes
- * with its test-only companion that instantiates a matching device.
- */
-export function builtModules(entry: ModuleEntry): string[] {
-  return entry.kind === 'platform' ? [entry.name, `${entry.name}_testdev`] : [entry.name];
-}
+/** The kind's own facts (generators/<kind>/module.ts). */
+const factsOf = (entry: ModuleEntry): KindModule => KIND_MODULES[entry.kind];
 
 /**
- * The test-only modules among builtModules(): fake devices for make vmtest
- * (a platform driver's <name>_testdev). Kbuild builds them only with
+ * The test-only modules an entry builds: fake devices for make vmtest (a
+ * platform driver's <name>_testdev). Kbuild builds them only with
  * KMOD_TEST_MODULES=1, so DKMS, make install and packages never ship them.
  */
 export function testModules(entry: ModuleEntry): string[] {
-  return builtModules(entry).filter((ko) => ko !== entry.name);
+  return factsOf(entry).testModules?.(entry) ?? [];
+}
+
+/** The kernel modules (.ko names) an entry builds: its own and its test-only ones. */
+export function builtModules(entry: ModuleEntry): string[] {
+  return [entry.name, ...testModules(entry)];
 }
 
 /**
@@ -94,24 +96,7 @@ export function testModules(entry: ModuleEntry): string[] {
  * skips a kernel that lacks one instead of failing on it.
  */
 export function kernelConfigs(entry: ModuleEntry): string[] {
-  switch (entry.kind) {
-    case 'pci':
-      return ['CONFIG_PCI'];
-    case 'usb':
-      return ['CONFIG_USB'];
-    case 'hid':
-      return ['CONFIG_HID', ...(String(entry.settings.features).split(',').includes('hwmon') ? ['CONFIG_HWMON'] : [])];
-    case 'netdev':
-      return ['CONFIG_NET'];
-    case 'block':
-      return ['CONFIG_BLOCK'];
-    case 'v4l2':
-      return ['CONFIG_VIDEO_DEV', entry.settings.allocator === 'dma-contig' ? 'CONFIG_VIDEOBUF2_DMA_CONTIG' : 'CONFIG_VIDEOBUF2_VMALLOC'];
-    case 'i2c':
-      return ['CONFIG_I2C', 'CONFIG_REGMAP_I2C', ...(entry.settings.class === 'hwmon' ? ['CONFIG_HWMON'] : [])];
-    default:
-      return [];
-  }
+  return factsOf(entry).kernelConfigs?.(entry) ?? [];
 }
 
 /**
@@ -120,62 +105,27 @@ export function kernelConfigs(entry: ModuleEntry): string[] {
  * that decide, against the target kernel, which form it has.
  */
 export function kernelApis(entry: ModuleEntry): string[] {
-  switch (entry.kind) {
-    case 'chardev':
-      return entry.settings.flavor === 'misc' ? [] : ['class_create'];
-    case 'platform':
-      return ['platform_remove', 'simple_dev_pm_ops'];
-    case 'pci':
-      return ['simple_dev_pm_ops', 'pci_dev_groups', 'pci_irq_intx', 'pcim_iomap'];
-    case 'i2c':
-      return ['i2c_probe', 'hwmon_info', 'regcache'];
-    case 'netdev':
-      return ['u64_stats_fetch'];
-    case 'hid': {
-      const features = String(entry.settings.features).split(',');
-      const raw = ['input', 'hwmon', 'sysfs'].some((x) => features.includes(x));
-      return [
-        ...(raw ? ['unaligned'] : []),
-        ...(features.includes('fixup') ? ['hid_report_fixup'] : []),
-        ...(features.includes('hwmon') ? ['hwmon_info'] : []),
-      ];
-    }
-    case 'block':
-      return BLOCK_APIS;
-    case 'v4l2':
-      return ['platform_remove', 'vb2_wait_prepare'];
-    default:
-      return [];
-  }
+  return factsOf(entry).kernelApis?.(entry) ?? [];
 }
-
-/** The block driver's probed APIs (templates/app/project/probes/, kmod_compat.h). */
-const BLOCK_APIS = ['blk_mq_alloc_disk', 'blk_cleanup_disk', 'add_disk', 'blk_features', 'queue_flag_discard', 'genhd_no_part', 'kmap_local'];
 
 /** User-space test programs (built by "make tools") an entry comes with. */
 export function toolPrograms(entry: ModuleEntry): string[] {
-  const features = String(entry.settings.features ?? '').split(',');
-  const has = entry.kind === 'chardev' || entry.kind === 'usb' || entry.kind === 'hid' || entry.kind === 'block' || entry.kind === 'v4l2' || (entry.kind === 'pci' && features.includes('chardev'));
-  return has ? [`tools/${entry.name}_test`] : [];
+  return factsOf(entry).tool?.(entry) ? [`tools/${entry.name}_test`] : [];
 }
 
 /** The KUnit test module (<name>_kunit.ko) an entry comes with, built only for kernels with CONFIG_KUNIT. */
 export function kunitModules(entry: ModuleEntry): string[] {
-  const has = entry.kind === 'i2c' || entry.kind === 'netdev';
-  return has && entry.settings.kunit !== 'no' ? [`${entry.name}_kunit`] : [];
+  return factsOf(entry).kunit?.(entry) ? [`${entry.name}_kunit`] : [];
 }
 
 /** Headers of an entry's own that its kernel sources include. */
 export function moduleHeaders(entry: ModuleEntry): string[] {
-  if (entry.kind === 'chardev') return [`${entry.name}_ioctl.h`];
-  if (entry.kind === 'i2c') return [`${entry.name}_temp.h`];
-  if (entry.kind === 'netdev') return [`${entry.name}_echo.h`];
-  return [];
+  return factsOf(entry).headers?.(entry) ?? [];
 }
 
 /** udev rules an entry comes with (udev/99-<name>.rules: a char device's node permissions); packages install them. */
 export function udevRules(entry: ModuleEntry): string[] {
-  return entry.kind === 'chardev' ? [`udev/99-${entry.name}.rules`] : [];
+  return factsOf(entry).udevRules?.(entry) ?? [];
 }
 
 /** What the distribution packages (debian/, packaging/) are made of, from the project's answers. */
