@@ -3,8 +3,7 @@
  * size, disks), the blk-mq queues and the optional parts of the driver,
  * each a prompt and an option, each refused with what is allowed.
  */
-import { normalizeSubset } from '../lib/kinds.js';
-import type { Question } from '../lib/questions.js';
+import { normalizeSubset, type Question } from '../lib/questions.js';
 import { shown, validateIntRange, validateModuleName, validateSubset, type Validation } from '../lib/validate.js';
 
 /**

@@ -6,7 +6,7 @@
 import { KmodGenerator, type KmodOptions } from '../lib/base-generator.js';
 import { KINDS } from '../lib/kinds.js';
 
-export { CHARDEV_FLAVORS, CHARDEV_QUESTIONS, BUFFER_SIZE_MAX, MINORS_MAX } from '../lib/kinds.js';
+export { CHARDEV_FLAVORS, CHARDEV_QUESTIONS, BUFFER_SIZE_MAX, MINORS_MAX } from './questions.js';
 
 export default class ChardevGenerator extends KmodGenerator {
   constructor(args: string[], options: KmodOptions) {

@@ -3,8 +3,7 @@
  * parts. The defaults describe the generated test device (tools/<name>_test,
  * a uhid program), so the default driver runs as generated.
  */
-import { normalizeSubset } from '../lib/kinds.js';
-import type { Question } from '../lib/questions.js';
+import { normalizeSubset, type Question } from '../lib/questions.js';
 import { normalizeHex, shown, validateSubset, validateUsbId, type Validation } from '../lib/validate.js';
 
 /** pid.codes' test IDs (1209:0001, reserved for testing): what the generated uhid test device uses. */

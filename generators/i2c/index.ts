@@ -6,7 +6,7 @@
 import { KmodGenerator, type KmodOptions } from '../lib/base-generator.js';
 import { KINDS } from '../lib/kinds.js';
 
-export { I2C_CLASSES, I2C_QUESTIONS } from '../lib/kinds.js';
+export { I2C_CLASSES, I2C_QUESTIONS } from './questions.js';
 
 export default class I2cGenerator extends KmodGenerator {
   constructor(args: string[], options: KmodOptions) {

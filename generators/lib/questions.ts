@@ -4,7 +4,7 @@
  * every run can be made non-interactive.
  */
 import { DEFAULT_LICENSE, LICENSES } from './licenses.js';
-import { MODULE_NAME_MAX, shown, validateFreeText, validateLicense, validateModuleName, validateVersion, type Validation } from './validate.js';
+import { MODULE_NAME_MAX, validateChoice, validateCompatible, validateFreeText, validateLicense, validateModuleName, validateVersion, type Validation } from './validate.js';
 
 export interface QuestionContext {
   /** "Name <email>" from git config, when there is one. */
@@ -67,6 +67,11 @@ export function moduleQuestions(
 }
 
 /** Questions about the project as a whole (asked when a generator creates the project). */
+const CI_CHOICES = [
+  { value: 'none', name: 'none' },
+  { value: 'github', name: 'github: .github/workflows/build.yml (Debian headers, W=1, sparse)' },
+] as const;
+
 export const PROJECT_ONLY_QUESTIONS: readonly Question[] = [
   {
     name: 'author',
@@ -94,12 +99,9 @@ export const PROJECT_ONLY_QUESTIONS: readonly Question[] = [
     name: 'ci',
     message: 'CI workflow for the generated repository',
     description: "CI workflow that builds against distribution kernel headers: 'github' or 'none' (default: none)",
-    choices: [
-      { value: 'none', name: 'none' },
-      { value: 'github', name: 'github: .github/workflows/build.yml (Debian headers, W=1, sparse)' },
-    ],
+    choices: CI_CHOICES,
     default: () => 'none',
-    validate: (v) => v === 'none' || v === 'github' || `ci ${shown(v)} is not allowed: use 'github' or 'none'`,
+    validate: (v) => validateChoice(v, 'ci', CI_CHOICES),
   },
 ];
 
@@ -108,3 +110,34 @@ export const PROJECT_QUESTIONS: readonly Question[] = [
   ...moduleQuestions('hello', () => 'Example out-of-tree kernel module'),
   ...PROJECT_ONLY_QUESTIONS,
 ];
+
+/** Canonical form of a subset of `names`: known names in table order, "none" when empty. */
+export function normalizeSubset(value: string, names: readonly string[]): string {
+  const set = new Set(value.split(',').map((s) => s.trim()));
+  const list = names.filter((f) => set.has(f));
+  return list.length ? list.join(',') : 'none';
+}
+
+/** The device-tree compatible of a driver: "kmod,<name with - for _>" unless given. */
+export const compatibleQuestion = (defaultName: string): Question => ({
+  name: 'compatible',
+  message: 'Device-tree compatible string (vendor,device)',
+  description: "Device-tree compatible 'vendor,device' (default: kmod,<name with - for _>)",
+  default: (_ctx, answers) => `kmod,${(answers.name ?? defaultName).replace(/_/g, '-')}`,
+  validate: validateCompatible,
+});
+
+const YES_NO = [
+  { value: 'yes', name: 'yes' },
+  { value: 'no', name: 'no' },
+] as const;
+
+/** Whether a module comes with <name>_kunit.c (built only for kernels with CONFIG_KUNIT). */
+export const KUNIT_QUESTION: Question = {
+  name: 'kunit',
+  message: 'KUnit tests of the pure logic (<name>_kunit.c, run by make vmtest on kernels with KUnit)',
+  description: 'KUnit test module <name>_kunit.c for the pure logic, built only where the kernel has CONFIG_KUNIT: yes or no (default: yes)',
+  choices: YES_NO,
+  default: () => 'yes',
+  validate: (v) => validateChoice(v, 'kunit', YES_NO),
+};

@@ -210,3 +210,11 @@ export function validatePciClass(value: string): Validation {
 export function normalizeHex(value: string, digits: number): string {
   return /^0x[0-9a-fA-F]+$/.test(value) ? `0x${Number(value).toString(16).padStart(digits, '0')}` : value;
 }
+
+/** A value that must be one of a question's choices: refused with them ("use 'a', 'b' or 'c'"). */
+export function validateChoice(value: string, what: string, choices: readonly { value: string }[]): Validation {
+  if (choices.some((c) => c.value === value)) return true;
+  const quoted = choices.map((c) => `'${c.value}'`);
+  const list = quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}` : quoted.join('');
+  return `${what} ${shown(value)} is not allowed: use ${list}`;
+}

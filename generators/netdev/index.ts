@@ -6,7 +6,7 @@
 import { KmodGenerator, type KmodOptions } from '../lib/base-generator.js';
 import { KINDS } from '../lib/kinds.js';
 
-export { NETDEV_QUESTIONS } from '../lib/kinds.js';
+export { NETDEV_QUESTIONS } from './questions.js';
 
 export default class NetdevGenerator extends KmodGenerator {
   constructor(args: string[], options: KmodOptions) {

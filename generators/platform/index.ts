@@ -7,7 +7,7 @@
 import { KmodGenerator, type KmodOptions } from '../lib/base-generator.js';
 import { KINDS } from '../lib/kinds.js';
 
-export { PLATFORM_FEATURES, PLATFORM_QUESTIONS, normalizeFeatures } from '../lib/kinds.js';
+export { PLATFORM_FEATURES, PLATFORM_QUESTIONS, normalizeFeatures } from './questions.js';
 
 export default class PlatformGenerator extends KmodGenerator {
   constructor(args: string[], options: KmodOptions) {

@@ -7,7 +7,7 @@
 import { KmodGenerator, type KmodOptions } from '../lib/base-generator.js';
 import { KINDS } from '../lib/kinds.js';
 
-export { USB_QUESTIONS } from '../lib/kinds.js';
+export { USB_QUESTIONS } from './questions.js';
 
 export default class UsbGenerator extends KmodGenerator {
   constructor(args: string[], options: KmodOptions) {

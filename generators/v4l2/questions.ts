@@ -3,8 +3,7 @@
  * default), the devices, the buffer allocator and the optional parts, each
  * a prompt and an option, each refused with what is allowed.
  */
-import { normalizeSubset } from '../lib/kinds.js';
-import type { Question } from '../lib/questions.js';
+import { normalizeSubset, type Question } from '../lib/questions.js';
 import { shown, validateIntRange, validateModuleName, validateSubset, type Validation } from '../lib/validate.js';
 
 /** The pixel formats the driver can produce, in the order it enumerates them. */

@@ -9,7 +9,8 @@
  */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { PCI_FEATURES, PLATFORM_FEATURES, validatePciFeatures } from '../../generators/lib/kinds.js';
+import { PCI_FEATURES, validatePciFeatures } from '../../generators/pci/questions.js';
+import { PLATFORM_FEATURES } from '../../generators/platform/questions.js';
 import { BLOCK_FEATURE_NAMES } from '../../generators/block/questions.js';
 import { HID_FEATURE_NAMES } from '../../generators/hid/questions.js';
 import { checkpatch } from './support/checkpatch.js';

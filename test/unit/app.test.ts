@@ -234,7 +234,7 @@ describe('yo kmod build-environment files', () => {
 
   it('refuses an unknown CI', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kmod-ci-'));
-    await assert.rejects(runApp({ yes: true, ci: 'gitlab' }, dir), /--ci: ci 'gitlab' is not allowed: use 'github' or 'none'/);
+    await assert.rejects(runApp({ yes: true, ci: 'gitlab' }, dir), /--ci: ci 'gitlab' is not allowed: use 'none' or 'github'/);
     assert.deepEqual(readdirSync(dir), []);
   });
 });

@@ -106,8 +106,9 @@ describe('yo kmod:i2c refuses invalid input and writes nothing', () => {
     [['--address', '72'], /--address: address '72' is not allowed/],
     [['--address', '0x123'], /--address: address '0x123' is not allowed/],
     [['--class', 'iio'], /--class: class 'iio' is not allowed: use 'hwmon' or 'sysfs'/],
-    [['--reg-bits', '32'], /--reg-bits: register address width '32' is not allowed: give 8 or 16/],
-    [['--val-bits', '12'], /--val-bits: register value width '12' is not allowed: give 8 or 16/],
+    [['--reg-bits', '32'], /--reg-bits: register address width '32' is not allowed: use '8' or '16'/],
+    [['--val-bits', '12'], /--val-bits: register value width '12' is not allowed: use '8' or '16'/],
+    [['--kunit', 'maybe'], /--kunit: kunit 'maybe' is not allowed: use 'yes' or 'no'/],
     [['--compatible', 'Acme,X'], /--compatible: compatible 'Acme,X' is not allowed/],
   ];
   for (const [args, message] of cases) {

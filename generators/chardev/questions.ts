@@ -1,0 +1,50 @@
+/**
+ * yo kmod:chardev's questions: the flavor (classic cdev or misc), minors,
+ * buffer size and ioctl magic, each a prompt and an option.
+ */
+import type { Question } from '../lib/questions.js';
+import { validateChoice, validateIntRange, validateIoctlMagic } from '../lib/validate.js';
+
+export const CHARDEV_FLAVORS = [
+  { value: 'classic', name: 'classic: alloc_chrdev_region + cdev + class, one /dev node per minor' },
+  { value: 'misc', name: 'misc: misc_register, one /dev node, major 10, least code' },
+] as const;
+
+export const BUFFER_SIZE_MAX = 1024 * 1024;
+export const MINORS_MAX = 64;
+
+export const CHARDEV_QUESTIONS: readonly Question[] = [
+  {
+    name: 'flavor',
+    message: 'Kind of character device',
+    description: 'classic (cdev + class, several minors) or misc (misc_register) (default: classic)',
+    choices: CHARDEV_FLAVORS,
+    default: () => 'classic',
+    validate: (v) => validateChoice(v, 'flavor', CHARDEV_FLAVORS),
+  },
+  {
+    name: 'minors',
+    message: 'Number of devices (minor numbers)',
+    description: `Number of devices (minors), 1-${MINORS_MAX}, classic flavor only (default: 1)`,
+    default: () => '1',
+    validate: (v) => validateIntRange(v, 'number of minors', 1, MINORS_MAX, 4),
+    when: (a) => a.flavor === 'classic',
+    notApplicable: 'a misc device has exactly one minor: --minors needs --flavor classic',
+  },
+  {
+    name: 'bufferSize',
+    option: 'buffer-size',
+    message: 'Buffer size per device in bytes',
+    description: `Bytes of storage per device, 1-${BUFFER_SIZE_MAX} (default: 4096)`,
+    default: () => '4096',
+    validate: (v) => validateIntRange(v, 'buffer size', 1, BUFFER_SIZE_MAX, 4096),
+  },
+  {
+    name: 'ioctlMagic',
+    option: 'ioctl-magic',
+    message: 'ioctl magic number (hex byte)',
+    description: 'ioctl type byte for the UAPI header, 0x01-0xff (default: 0xbe, unassigned in ioctl-number.rst)',
+    default: () => '0xbe',
+    validate: validateIoctlMagic,
+  },
+];

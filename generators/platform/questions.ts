@@ -1,0 +1,34 @@
+/**
+ * yo kmod:platform's questions: the device-tree compatible and the optional
+ * parts of the driver, each a prompt and an option.
+ */
+import { compatibleQuestion, normalizeSubset, type Question } from '../lib/questions.js';
+import { validateSubset } from '../lib/validate.js';
+
+export const PLATFORM_FEATURES = [
+  { value: 'mmio', name: 'mmio: map a memory resource (devm_platform_ioremap_resource)' },
+  { value: 'irq', name: 'irq: request an interrupt (devm_request_irq)' },
+  { value: 'sysfs', name: 'sysfs: a read/write device attribute' },
+  { value: 'pm', name: 'pm: suspend/resume callbacks (DEFINE_SIMPLE_DEV_PM_OPS)' },
+] as const;
+
+const FEATURE_NAMES = PLATFORM_FEATURES.map((f) => f.value);
+
+/** Canonical platform feature list. */
+export function normalizeFeatures(value: string): string {
+  return normalizeSubset(value, FEATURE_NAMES);
+}
+
+export const PLATFORM_QUESTIONS: readonly Question[] = [
+  compatibleQuestion('platdrv'),
+  {
+    name: 'features',
+    message: 'Optional parts of the driver',
+    description: `Comma-separated optional parts: ${FEATURE_NAMES.join(',')} or none (default: all)`,
+    choices: PLATFORM_FEATURES,
+    multiple: true,
+    default: () => FEATURE_NAMES.join(','),
+    validate: (v) => validateSubset(v, 'feature', FEATURE_NAMES),
+    normalize: normalizeFeatures,
+  },
+];
