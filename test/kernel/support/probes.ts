@@ -23,51 +23,65 @@ interface Form {
   until?: Version;
 }
 
-export const FORMS: Record<string, Form> = {
-  KMOD_HAVE_DEFINE_SIMPLE_DEV_PM_OPS: { api: 'simple_dev_pm_ops', rank: 1, since: [5, 17] },
-  KMOD_HAVE_SIMPLE_DEV_PM_OPS: { api: 'simple_dev_pm_ops', rank: 2 },
-  KMOD_HAVE_CLASS_CREATE_NAME_ONLY: { api: 'class_create', rank: 1, since: [6, 4] },
-  KMOD_HAVE_CLASS_CREATE_OWNER: { api: 'class_create', rank: 2, until: [6, 4] },
-  KMOD_HAVE_PLATFORM_REMOVE_VOID: { api: 'platform_remove', rank: 1, since: [6, 11] },
-  KMOD_HAVE_PLATFORM_REMOVE_INT: { api: 'platform_remove', rank: 2, until: [6, 11] },
-  KMOD_HAVE_PCI_DRIVER_DEV_GROUPS: { api: 'pci_dev_groups', rank: 1, since: [5, 14] },
-  KMOD_HAVE_PCI_DRIVER_DRIVER_DEV_GROUPS: { api: 'pci_dev_groups', rank: 2 },
-  KMOD_HAVE_PCI_IRQ_INTX: { api: 'pci_irq_intx', rank: 1, since: [6, 8] },
-  KMOD_HAVE_PCI_IRQ_LEGACY: { api: 'pci_irq_intx', rank: 2, until: [6, 10] },
-  KMOD_HAVE_PCIM_IOMAP_REGION: { api: 'pcim_iomap', rank: 1, since: [6, 12] },
-  KMOD_HAVE_PCIM_IOMAP_REGIONS: { api: 'pcim_iomap', rank: 2 },
-  KMOD_HAVE_I2C_PROBE_CLIENT_ONLY: { api: 'i2c_probe', rank: 1, since: [6, 3] },
-  KMOD_HAVE_I2C_PROBE_NEW: { api: 'i2c_probe', rank: 2, until: [6, 6] },
-  KMOD_HAVE_HWMON_CONST_INFO: { api: 'hwmon_info', rank: 1, since: [6, 4] },
-  KMOD_HAVE_HWMON_INFO: { api: 'hwmon_info', rank: 2 },
-  KMOD_HAVE_REGCACHE_MAPLE: { api: 'regcache', rank: 1, since: [6, 4] },
-  KMOD_HAVE_REGCACHE_RBTREE: { api: 'regcache', rank: 2 },
-  KMOD_HAVE_U64_STATS_FETCH_BEGIN_IRQ: { api: 'u64_stats_fetch', rank: 1, until: [6, 3] },
-  KMOD_HAVE_U64_STATS_FETCH_BEGIN: { api: 'u64_stats_fetch', rank: 2 },
-  KMOD_HAVE_HID_REPORT_FIXUP_CONST: { api: 'hid_report_fixup', rank: 1, since: [6, 12] },
-  KMOD_HAVE_HID_REPORT_FIXUP: { api: 'hid_report_fixup', rank: 2, until: [6, 12] },
-  KMOD_HAVE_LINUX_UNALIGNED_H: { api: 'unaligned', rank: 1, since: [6, 12] },
-  KMOD_HAVE_ASM_UNALIGNED_H: { api: 'unaligned', rank: 2, until: [6, 12] },
+/**
+ * Every form: its macro, the API, its place among the API's forms (1: tried
+ * first), the first release with it ('': older than any kernel here) and the
+ * first without it ('': still there in the newest).
+ */
+const FORM_TABLE: readonly (readonly [macro: string, api: string, rank: number, since: string, until: string])[] = [
+  ['KMOD_HAVE_DEFINE_SIMPLE_DEV_PM_OPS', 'simple_dev_pm_ops', 1, '5.17', ''],
+  ['KMOD_HAVE_SIMPLE_DEV_PM_OPS', 'simple_dev_pm_ops', 2, '', ''],
+  ['KMOD_HAVE_CLASS_CREATE_NAME_ONLY', 'class_create', 1, '6.4', ''],
+  ['KMOD_HAVE_CLASS_CREATE_OWNER', 'class_create', 2, '', '6.4'],
+  ['KMOD_HAVE_PLATFORM_REMOVE_VOID', 'platform_remove', 1, '6.11', ''],
+  ['KMOD_HAVE_PLATFORM_REMOVE_INT', 'platform_remove', 2, '', '6.11'],
+  ['KMOD_HAVE_PCI_DRIVER_DEV_GROUPS', 'pci_dev_groups', 1, '5.14', ''],
+  ['KMOD_HAVE_PCI_DRIVER_DRIVER_DEV_GROUPS', 'pci_dev_groups', 2, '', ''],
+  ['KMOD_HAVE_PCI_IRQ_INTX', 'pci_irq_intx', 1, '6.8', ''],
+  ['KMOD_HAVE_PCI_IRQ_LEGACY', 'pci_irq_intx', 2, '', '6.10'],
+  ['KMOD_HAVE_PCIM_IOMAP_REGION', 'pcim_iomap', 1, '6.12', ''],
+  ['KMOD_HAVE_PCIM_IOMAP_REGIONS', 'pcim_iomap', 2, '', ''],
+  ['KMOD_HAVE_I2C_PROBE_CLIENT_ONLY', 'i2c_probe', 1, '6.3', ''],
+  ['KMOD_HAVE_I2C_PROBE_NEW', 'i2c_probe', 2, '', '6.6'],
+  ['KMOD_HAVE_HWMON_CONST_INFO', 'hwmon_info', 1, '6.4', ''],
+  ['KMOD_HAVE_HWMON_INFO', 'hwmon_info', 2, '', ''],
+  ['KMOD_HAVE_REGCACHE_MAPLE', 'regcache', 1, '6.4', ''],
+  ['KMOD_HAVE_REGCACHE_RBTREE', 'regcache', 2, '', ''],
+  ['KMOD_HAVE_U64_STATS_FETCH_BEGIN_IRQ', 'u64_stats_fetch', 1, '', '6.3'],
+  ['KMOD_HAVE_U64_STATS_FETCH_BEGIN', 'u64_stats_fetch', 2, '', ''],
+  ['KMOD_HAVE_HID_REPORT_FIXUP_CONST', 'hid_report_fixup', 1, '6.12', ''],
+  ['KMOD_HAVE_HID_REPORT_FIXUP', 'hid_report_fixup', 2, '', '6.12'],
+  ['KMOD_HAVE_LINUX_UNALIGNED_H', 'unaligned', 1, '6.12', ''],
+  ['KMOD_HAVE_ASM_UNALIGNED_H', 'unaligned', 2, '', '6.12'],
   // The block driver's (kmod:block).
-  KMOD_HAVE_BLK_MQ_ALLOC_DISK_LIM: { api: 'blk_mq_alloc_disk', rank: 1, since: [6, 9] },
-  KMOD_HAVE_BLK_MQ_ALLOC_DISK: { api: 'blk_mq_alloc_disk', rank: 2, since: [5, 14], until: [6, 9] },
-  KMOD_HAVE_BLK_MQ_INIT_QUEUE_ALLOC_DISK: { api: 'blk_mq_alloc_disk', rank: 3, until: [5, 15] },
-  KMOD_HAVE_BLK_CLEANUP_DISK: { api: 'blk_cleanup_disk', rank: 1, since: [5, 14], until: [6, 0] },
-  KMOD_HAVE_PUT_DISK: { api: 'blk_cleanup_disk', rank: 2 },
-  KMOD_HAVE_DEVICE_ADD_DISK_INT: { api: 'add_disk', rank: 1, since: [5, 15] },
-  KMOD_HAVE_DEVICE_ADD_DISK_VOID: { api: 'add_disk', rank: 2, until: [5, 15] },
-  KMOD_HAVE_BLK_FEAT_WRITE_CACHE: { api: 'blk_features', rank: 1, since: [6, 11] },
-  KMOD_HAVE_BLK_QUEUE_WRITE_CACHE: { api: 'blk_features', rank: 2, until: [6, 11] },
-  KMOD_HAVE_QUEUE_FLAG_DISCARD: { api: 'queue_flag_discard', rank: 1, until: [5, 19] },
-  KMOD_HAVE_MAX_HW_DISCARD_SECTORS: { api: 'queue_flag_discard', rank: 2 },
-  KMOD_HAVE_GENHD_FL_NO_PART: { api: 'genhd_no_part', rank: 1, since: [5, 17] },
-  KMOD_HAVE_GENHD_FL_NO_PART_SCAN: { api: 'genhd_no_part', rank: 2, until: [5, 17] },
-  KMOD_HAVE_KMAP_LOCAL_PAGE: { api: 'kmap_local', rank: 1, since: [5, 11] },
-  KMOD_HAVE_KMAP_ATOMIC: { api: 'kmap_local', rank: 2 },
+  ['KMOD_HAVE_BLK_MQ_ALLOC_DISK_LIM', 'blk_mq_alloc_disk', 1, '6.9', ''],
+  ['KMOD_HAVE_BLK_MQ_ALLOC_DISK', 'blk_mq_alloc_disk', 2, '5.14', '6.9'],
+  ['KMOD_HAVE_BLK_MQ_INIT_QUEUE_ALLOC_DISK', 'blk_mq_alloc_disk', 3, '', '5.15'],
+  ['KMOD_HAVE_BLK_CLEANUP_DISK', 'blk_cleanup_disk', 1, '5.14', '6.0'],
+  ['KMOD_HAVE_PUT_DISK', 'blk_cleanup_disk', 2, '', ''],
+  ['KMOD_HAVE_DEVICE_ADD_DISK_INT', 'add_disk', 1, '5.15', ''],
+  ['KMOD_HAVE_DEVICE_ADD_DISK_VOID', 'add_disk', 2, '', '5.15'],
+  ['KMOD_HAVE_BLK_FEAT_WRITE_CACHE', 'blk_features', 1, '6.11', ''],
+  ['KMOD_HAVE_BLK_QUEUE_WRITE_CACHE', 'blk_features', 2, '', '6.11'],
+  ['KMOD_HAVE_QUEUE_FLAG_DISCARD', 'queue_flag_discard', 1, '', '5.19'],
+  ['KMOD_HAVE_MAX_HW_DISCARD_SECTORS', 'queue_flag_discard', 2, '', ''],
+  ['KMOD_HAVE_GENHD_FL_NO_PART', 'genhd_no_part', 1, '5.17', ''],
+  ['KMOD_HAVE_GENHD_FL_NO_PART_SCAN', 'genhd_no_part', 2, '', '5.17'],
+  ['KMOD_HAVE_KMAP_LOCAL_PAGE', 'kmap_local', 1, '5.11', ''],
+  ['KMOD_HAVE_KMAP_ATOMIC', 'kmap_local', 2, '', ''],
   // The V4L2 driver's (kmod:v4l2): videobuf2 drops vb2_queue.lock itself since 6.11; the callbacks went in 6.16.
-  KMOD_HAVE_VB2_OPS_WAIT_PREPARE: { api: 'vb2_wait_prepare', rank: 1, until: [6, 16] },
-  KMOD_HAVE_VB2_QUEUE_LOCK: { api: 'vb2_wait_prepare', rank: 2 },
-};
+  ['KMOD_HAVE_VB2_OPS_WAIT_PREPARE', 'vb2_wait_prepare', 1, '', '6.16'],
+  ['KMOD_HAVE_VB2_QUEUE_LOCK', 'vb2_wait_prepare', 2, '', ''],
+];
+
+const release = (v: string): Version | undefined => (v ? (v.split('.').map(Number) as unknown as Version) : undefined);
+
+export const FORMS: Record<string, Form> = Object.fromEntries(
+  FORM_TABLE.map(([macro, api, rank, since, until]) => {
+    const [s, u] = [release(since), release(until)];
+    return [macro, { api, rank, ...(s ? { since: s } : {}), ...(u ? { until: u } : {}) }];
+  }),
+);
 
 /** A probe's result: compiled and used, did not compile, or compiled but not used because a form before it compiled. */
 export type Result = 'yes' | 'no' | 'skipped';
