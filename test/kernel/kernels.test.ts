@@ -274,7 +274,7 @@ withKernelEnv('kernel matrix', (env) => {
       const debug = kernel.config === 'debug';
       const specs = specsOn(kernel);
       const result = () => runs.get(kernel.label) as Promise<Run>;
-      /** The boot that ran the project's tests: on the debug kernel, its fault-injection boot. */
+      /** The debug kernel's second boot (the copy of the project). */
       const faultsResult = () => faultRuns.get(kernel.label) as Promise<Run>;
       /** The boot that ran a test of the project. */
       const testsResult = (t: string) => (debug && !WITH_SCENARIOS.has(t) ? faultsResult() : result());

@@ -1,19 +1,21 @@
 /**
  * Fault injection for every variant of the main project (make vmtest
- * VMTEST_FAULTS=1, scripts/vmtest-faults.sh). The debug kernel's boot runs
+ * VMTEST_FAULTS=1, scripts/vmtest-faults.sh). The debug kernel's boots run
  * the first driver of each kind's own test with faults on (kernels.test.ts);
- * this scenario, on the same boot, gives every other variant's error paths
- * the same treatment where they differ from the first's: its load (init and
- * the probe of a device that is there) and its bind, each with the N-th
- * allocation failing in turn, through the project's own helpers (the
- * scenario is a test of make vmtest, which sources them). Only the debug
- * kernel has the fault-injection options.
+ * this scenario, in one of them, gives every other variant the same: its
+ * load (init and the probe of a device that is there), its bind and its
+ * operations (a selftest through its node, an attribute write, block I/O),
+ * each with the N-th allocation failing in turn, through the project's own
+ * helpers (the scenario is a test of make vmtest, which sources them). Only
+ * the debug kernel has the fault-injection options.
  */
 import assert from 'node:assert/strict';
-import { stepOf, type ScenarioResult } from './qemu.js';
+import { GUEST_TOOLS, stepOf, type ScenarioResult } from './qemu.js';
 import { BLOCK_BARE } from './block.js';
 import { I2C_REG16, I2C_SYSFS } from './i2c.js';
 import type { ScenarioSpec } from './variants.js';
+
+const T = GUEST_TOOLS;
 
 
 /** A variant: how its device comes to be, the bus its bind goes through (none: load only). */
@@ -26,18 +28,37 @@ interface Variant {
   after?: string;
   /** Shell (sh -c) run after the unload. */
   cleanup?: string;
+  /** A command that waits until the module's node is there, before its operations. */
+  ready?: string;
+  /** Its operations under fault injection while loaded and bound (faults_run, faults_blockio; $DEV: the bound device). */
+  ops?: readonly [what: string, command: string][];
 }
 
 /** Every variant of the main project but the first of each kind (test/kernel/support/variants.ts). */
-export function faultVariants(platform: readonly string[], pci: readonly string[], misc: string): Variant[] {
+export function faultVariants(platform: readonly (readonly [name: string, features: string])[], pci: readonly (readonly [name: string, chardev: boolean])[], misc: string): Variant[] {
+  const selftest = (n: string, node: string): [string, string] => ['selftest', `faults_run ${n} "open, ioctl, read, write (selftest)" true ${T}/${n}_test selftest ${node}`];
   return [
-    { name: misc },
-    ...platform.map((n): Variant => ({ name: n, bus: 'platform', before: `load ${n}_testdev`, cleanup: `rmmod ${n}_testdev` })),
-    ...pci.map((n): Variant => ({ name: n, bus: 'pci' })),
+    { name: misc, ready: `waitfor /dev/${misc}`, ops: [selftest(misc, `/dev/${misc}`)] },
+    ...platform.map(
+      ([n, features]): Variant => ({
+        name: n,
+        bus: 'platform',
+        before: `load ${n}_testdev`,
+        cleanup: `rmmod ${n}_testdev`,
+        ...(features.split(',').includes('sysfs') ? { ops: [['value', `faults_run ${n} "value write" true sh -c "echo 7 >/sys/bus/platform/devices/$DEV/value"`]] } : {}),
+      }),
+    ),
+    ...pci.map(([n, chardev]): Variant => ({ name: n, bus: 'pci', ...(chardev ? { ready: `waitfor /dev/${n}0`, ops: [selftest(n, `/dev/${n}0`)] } : {}) })),
     // i2c-stub answers at both addresses (SMBus only: the 16-bit variant's probe refuses, by design: load only).
-    { name: I2C_SYSFS, bus: 'i2c', after: `echo ${I2C_SYSFS} 0x49 >/sys/bus/i2c/devices/i2c-$BUS/new_device`, cleanup: 'echo 0x49 >/sys/bus/i2c/devices/i2c-$BUS/delete_device' },
+    {
+      name: I2C_SYSFS,
+      bus: 'i2c',
+      after: `echo ${I2C_SYSFS} 0x49 >/sys/bus/i2c/devices/i2c-$BUS/new_device`,
+      cleanup: 'echo 0x49 >/sys/bus/i2c/devices/i2c-$BUS/delete_device',
+      ops: [['limit', `faults_run ${I2C_SYSFS} "limit write" true sh -c "echo 31000 >/sys/bus/i2c/devices/$DEV/limit"`]],
+    },
     { name: I2C_REG16 },
-    { name: BLOCK_BARE },
+    { name: BLOCK_BARE, ready: `waitfor /dev/${BLOCK_BARE}0`, ops: [['blockio', `faults_blockio ${BLOCK_BARE} ${BLOCK_BARE}0`]] },
   ];
 }
 
@@ -58,10 +79,15 @@ function script(variants: readonly Variant[]): string {
     const n = v.name;
     if (v.before) lines.push(`step ${n}_before ${v.before}`);
     lines.push(`step ${n}_load_faults faults_load ${n}`);
-    if (v.bus) {
+    if (v.bus || v.ops) {
       lines.push(`step ${n}_load load ${n}`);
       if (v.after) lines.push(`step ${n}_after sh -c '${v.after}'`);
-      lines.push(`step ${n}_bind_faults faults_bind "$(bound ${v.bus} ${n})" /sys/bus/${v.bus}/drivers/${n}`);
+      if (v.bus) {
+        lines.push(`DEV=$(bound ${v.bus} ${n})`);
+        lines.push(`step ${n}_bind_faults faults_bind "$DEV" /sys/bus/${v.bus}/drivers/${n}`);
+      }
+      if (v.ready) lines.push(`step ${n}_ready ${v.ready}`);
+      for (const [what, command] of v.ops ?? []) lines.push(`step ${n}_${what}_faults ${command}`);
       lines.push(`step ${n}_unload rmmod ${n}`);
     }
     if (v.cleanup) lines.push(`step ${n}_cleanup sh -c '${v.cleanup}'`);
@@ -89,11 +115,14 @@ export function faultsScenario(variants: readonly Variant[]): ScenarioSpec {
     script: () => script(variants),
     check(r) {
       for (const v of variants) {
-        for (const step of [...(v.before ? [`${v.name}_before`] : []), ...(v.bus ? [`${v.name}_load`, ...(v.after ? [`${v.name}_after`] : []), `${v.name}_unload`] : [])]) {
+        const loaded = Boolean(v.bus || v.ops);
+        const plain = [...(v.before ? ['before'] : []), ...(loaded ? ['load', ...(v.after ? ['after'] : []), ...(v.ready ? ['ready'] : []), 'unload'] : []), ...(v.cleanup ? ['cleanup'] : [])];
+        for (const step of plain.map((x) => `${v.name}_${x}`)) {
           assert.equal(stepOf(r, step).rc, 0, `${step}:\n${stepOf(r, step).out.join('\n')}`);
         }
-        const ops = [`${v.name}_load_faults`, ...(v.bus ? [`${v.name}_bind_faults`] : [])];
+        const ops = [`${v.name}_load_faults`, ...(v.bus ? [`${v.name}_bind_faults`] : []), ...(v.ops ?? []).map(([what]) => `${v.name}_${what}_faults`)];
         const figures = ops.map((op) => figure(r, op));
+        // Each loads (and binds) through its own code: sites there; an operation may reach none (its data path allocates nothing).
         assert.ok(figures.some(([i]) => i > 0), `${v.name}: no fault site reached\n${r.log}`);
         process.stderr.write(`faults: ${v.name}: ${ops.map((op, i) => `${op.slice(v.name.length + 1)} ${figures[i]?.[0]} injected at ${figures[i]?.[1]} sites`).join(', ')}\n`);
       }

@@ -582,7 +582,7 @@ export const SCENARIOS: readonly ScenarioSpec[] = [
   i2cScenario,
   netdevScenario,
   usbScenario,
-  faultsScenario(faultVariants(PLATFORM_VARIANTS.slice(1).map(([n]) => n), PCI_KOS.slice(1), MISC)),
+  faultsScenario(faultVariants(PLATFORM_VARIANTS.slice(1), PCI_KOS.slice(1).map((n) => [n, PCI_TOOLS.includes(`tools/${n}_test`)] as const), MISC)),
 ];
 
 /** Every check a scenario's result gets: it finished, its own checks, and a clean kernel log. */
