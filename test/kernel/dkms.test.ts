@@ -176,7 +176,7 @@ withKernelEnv('DKMS packages', (env) => {
         const dir = mkdtempSync(path.join(tmpdir(), 'kmod-pkgboot-'));
         mkdirSync(path.join(dir, 'scripts'));
         mkdirSync(path.join(dir, 'tests'));
-        for (const f of ['vmtest.sh', 'vmtest-faults.sh', 'vmtest-fi_insmod.c']) copyFileSync(path.join(project, 'scripts', f), path.join(dir, 'scripts', f));
+        for (const f of ['vmtest.sh', 'vmtest-faults.sh', 'vmtest-fi_insmod.c', 'vmtest-fi_nth.c']) copyFileSync(path.join(project, 'scripts', f), path.join(dir, 'scripts', f));
         writeFileSync(
           path.join(dir, 'tests', 'pkg.sh'),
           [`# vmtest-intree: ${pkg.modules.join(' ')}`, ...pkg.modules.flatMap((m) => [`check "${m} loads" intree ${m}`, `check "${m} unloads" rmmod ${m}`]), ''].join('\n'),

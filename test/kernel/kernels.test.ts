@@ -368,16 +368,16 @@ withKernelEnv('kernel matrix', (env) => {
           }));
       }
       if (debug) {
-        it(`fault injection (VMTEST_FAULTS=1, at most ${DEBUG_FAULTS_MAX} per operation): one test of each kind (${DEBUG_TESTS.join(', ')}) reaches fault sites, every injected failure clean`, () =>
+        it(`fault injection (VMTEST_FAULTS=1, at most ${DEBUG_FAULTS_MAX} per operation, spread over its path): one test of each kind (${DEBUG_TESTS.join(', ')}) reaches fault sites, every injected failure clean`, () =>
           track(kernel.label, 'make vmtest', 'fault injection', async () => {
             const both = [await result(), await faultsResult()];
             const rows = DEBUG_PROJECT_TESTS.map(([kind, t]) => {
               const { r } = both[WITH_SCENARIOS.has(t) ? 0 : 1] as Run;
-              const m = new RegExp(`^PASS ${t}\\n {2}faults: (\\d+) injected failures at (\\d+) sites in (\\d+) operations \\((\\d+) s\\)$`, 'm').exec(r.stdout);
+              const m = new RegExp(`^PASS ${t}\\n {2}faults: (\\d+) injected failures at (\\d+) sites of (\\d+) calls in (\\d+) operations \\((\\d+) s\\)$`, 'm').exec(r.stdout);
               assert.ok(m, `${kind} (${t}): no fault figure\n${r.stdout}`);
-              const [injections, sites, operations, seconds] = m.slice(1).map(Number) as [number, number, number, number];
+              const [injections, sites, calls, operations, seconds] = m.slice(1).map(Number) as [number, number, number, number, number];
               assert.ok(injections > 0 && sites > 0, `${kind} (${t}) reached no fault site\n${r.stdout}`);
-              return `  ${kind.padEnd(9)} ${t.padEnd(12)} ${String(injections).padStart(4)} injected failures at ${String(sites).padStart(3)} sites in ${operations} operations, ${seconds} s`;
+              return `  ${kind.padEnd(9)} ${t.padEnd(12)} ${String(injections).padStart(4)} injected failures at ${String(sites).padStart(3)} sites of ${String(calls).padStart(4)} calls in ${operations} operations, ${seconds} s`;
             });
             const totals = both.map(({ r }) => /^faults: .*$/m.exec(r.stdout)?.[0] ?? '').join('\n');
             process.stdout.write(`\nFault injection on ${kernel.label} (FAULTS_MAX=${DEBUG_FAULTS_MAX}):\n${rows.join('\n')}\n${totals}\n\n`);

@@ -14,6 +14,7 @@ const PROJECT_FILES = [
   'hello.c', 'kmod_compat.h', 'Kbuild', 'Makefile', 'dkms.conf', '.gitignore', 'README.md', '.yo-rc.json',
   '.clang-format', '.clangd', '.editorconfig', 'scripts/doctor.sh', 'scripts/compile-commands.sh', 'scripts/vmtest.sh', 'tests/hello.sh',
   'scripts/target-modpost.sh', 'scripts/vmtest-faults.sh', 'scripts/vmtest-fi_insmod.c',
+  'scripts/vmtest-fi_nth.c',
   'debian/changelog', 'debian/control', 'debian/copyright', 'debian/dkms', 'debian/rules', 'debian/source/format',
   'packaging/rpm/dkms.spec', 'packaging/arch/PKGBUILD',
 ];
@@ -293,9 +294,11 @@ describe('make vmtest files', () => {
     assert.match(read('tests/bk.sh'), /^faults_blockio bk bk0$/m);
     assert.match(read('tests/vc.sh'), /^faults_load vc devices=2$/m);
     assert.match(read('tests/vc.sh'), /^faults_run vc "open, format, stream \(2 frames\)" true \.\/tools\/vc_test capture \$V 2$/m);
-    // The guest's insmod that tries once: C that the host's compiler takes without a warning.
-    const cc = spawnSync('gcc', ['-Wall', '-Wextra', '-Werror', '-fsyntax-only', path.join(dir, 'scripts', 'vmtest-fi_insmod.c')], { encoding: 'utf8' });
-    assert.equal(cc.status, 0, cc.stderr);
+    // The guest's insmod that tries once and its fail-nth runner: C that the host's compiler takes without a warning.
+    for (const c of ['vmtest-fi_insmod.c', 'vmtest-fi_nth.c']) {
+      const cc = spawnSync('gcc', ['-Wall', '-Wextra', '-Werror', '-fsyntax-only', path.join(dir, 'scripts', c)], { encoding: 'utf8' });
+      assert.equal(cc.status, 0, `${c}: ${cc.stderr}`);
+    }
     assert.match(read('scripts/vmtest.sh'), /^\. \/vmtest-faults\.sh$/m, "the guest's /init sources the helpers");
     // No marker file (/project/faults): each call says so and succeeds.
     const calls = ['faults_load chr', 'faults_bind plat /sys/bus/platform/drivers/plat', 'faults_run chr "selftest" true false', 'faults_blockio bk bk0'];

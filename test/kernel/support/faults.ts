@@ -17,7 +17,6 @@ import type { ScenarioSpec } from './variants.js';
 
 const T = GUEST_TOOLS;
 
-
 /** A variant: how its device comes to be, the bus its bind goes through (none: load only). */
 interface Variant {
   name: string;
@@ -96,13 +95,13 @@ function script(variants: readonly Variant[]): string {
 }
 
 /** A faults_* step's figure (its VMTEST-FAULTS line): injections and sites. */
-function figure(r: ScenarioResult, step: string): [injections: number, sites: number] {
+function figure(r: ScenarioResult, step: string): [injections: number, sites: number, calls: number] {
   const s = stepOf(r, step);
   const out = s.out.join('\n');
   assert.equal(s.rc, 0, `${step}:\n${out}`);
-  const m = /^VMTEST-FAULTS injections=(\d+) sites=(\d+) /m.exec(out);
+  const m = /^VMTEST-FAULTS injections=(\d+) sites=(\d+) .*\bcalls=(\d+) /m.exec(out);
   assert.ok(m, `${step}: no VMTEST-FAULTS line\n${out}`);
-  return [Number(m[1]), Number(m[2])];
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
 }
 
 export function faultsScenario(variants: readonly Variant[]): ScenarioSpec {
@@ -111,7 +110,7 @@ export function faultsScenario(variants: readonly Variant[]): ScenarioSpec {
     debugOnly: true,
     inTree: ['i2c-stub'],
     variant: 'fault injection (every variant)',
-    title: `fault injection: every other variant's load and bind, each allocation on the path failing in turn (${variants.map((v) => v.name).join(', ')})`,
+    title: `fault injection: every other variant's load, bind and operations, allocations on each path failing in turn (${variants.map((v) => v.name).join(', ')})`,
     script: () => script(variants),
     check(r) {
       for (const v of variants) {
@@ -124,7 +123,7 @@ export function faultsScenario(variants: readonly Variant[]): ScenarioSpec {
         const figures = ops.map((op) => figure(r, op));
         // Each loads (and binds) through its own code: sites there; an operation may reach none (its data path allocates nothing).
         assert.ok(figures.some(([i]) => i > 0), `${v.name}: no fault site reached\n${r.log}`);
-        process.stderr.write(`faults: ${v.name}: ${ops.map((op, i) => `${op.slice(v.name.length + 1)} ${figures[i]?.[0]} injected at ${figures[i]?.[1]} sites`).join(', ')}\n`);
+        process.stderr.write(`faults: ${v.name}: ${ops.map((op, i) => `${op.slice(v.name.length + 1)} ${figures[i]?.[0]} injected at ${figures[i]?.[1]} sites of ${figures[i]?.[2]} calls`).join(', ')}\n`);
       }
     },
   };
