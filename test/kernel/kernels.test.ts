@@ -16,7 +16,7 @@
  * results in order.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -381,6 +381,14 @@ withKernelEnv('kernel matrix', (env) => {
             });
             const totals = both.map(({ r }) => /^faults: .*$/m.exec(r.stdout)?.[0] ?? '').join('\n');
             process.stdout.write(`\nFault injection on ${kernel.label} (FAULTS_MAX=${DEBUG_FAULTS_MAX}):\n${rows.join('\n')}\n${totals}\n\n`);
+          }));
+        it('KUnit as a module (CONFIG_KUNIT=m, as Fedora and RHEL have it): kunit.ko packed and loaded before the suites, every suite passes', () =>
+          track(kernel.label, 'make vmtest', 'KUnit module', async () => {
+            assert.match(readFileSync(path.join(kernel.kdir, '.config'), 'utf8'), /^CONFIG_KUNIT=m$/m, 'KUnit is a module there');
+            const { r, dir } = await result();
+            assert.ok(existsSync(path.join(dir, '.vmtest', 'root', 'intree', 'kunit.ko')), 'kunit.ko packed');
+            for (const m of I2C_KOS) assert.match(r.stdout, new RegExp(`^PASS ${m}_kunit \\(KUnit\\): 5 passed, 0 failed$`, 'm'), `${m}_kunit ran\n${r.stdout}`);
+            assert.match(r.stdout, new RegExp(`^PASS ${NETDEV}_kunit \\(KUnit\\): 3 passed, 0 failed$`, 'm'), `${NETDEV}_kunit ran\n${r.stdout}`);
           }));
         it("kmemleak: no leak after every scenario, test and unload, in both boots (make vmtest's scan)", async () => {
           for (const { r, boots } of [await result(), await faultsResult()]) {

@@ -2,9 +2,9 @@
  * The user's own proof, proven to fail when it must and to work where the
  * kernel matrix does not reach. The main project's make vmtest on every
  * kernel (its tests, KUnit, the suite's scenarios, compressed in-tree
- * modules) is the kernel matrix's boot (kernels.test.ts); here:
+ * modules; KUnit as a module on the debug kernel) is the kernel matrix's
+ * boot (kernels.test.ts); here:
  *
- * - KUnit built as a module (the nopm trees): the suites load after kunit.ko;
  * - a broken project: a test that fails, a kernel WARNING in a test that
  *   otherwise passes (and the same in a reference run: a note), a KUnit case
  *   that fails;
@@ -17,15 +17,14 @@
  *   program) is named with its package.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { execAsync, limiter } from './support/exec.js';
 import { withKernelEnv } from './support/gate.js';
-import { copyProject, generate } from './support/kbuild.js';
-import { track } from './support/matrix.js';
+import { generate } from './support/kbuild.js';
 import { PROJECTS } from './support/variants.js';
 import { testsOf, vmtest } from './support/vmtest.js';
 
@@ -50,33 +49,6 @@ withKernelEnv('make vmtest of generated projects', (env) => {
     const kos = readFileSync(path.join(source, 'Makefile'), 'utf8').match(/^MODULES := (.*)$/m)?.[1]?.split(' ') ?? [];
     assert.deepEqual(tests, [...kos].sort(), 'tests/<module>.sh for each module make load inserts');
   });
-
-  // KUnit built as a module (Fedora, RHEL; the nopm trees here): the suites
-  // load after kunit.ko. Only hello's test besides (these kernels have no PM).
-  const kunitModular = env.buildOnlyKernels.filter((k) => k.config === 'nopm');
-  if (kunitModular.length) {
-    const dir = generate(['--name', 'kmhello']);
-    generate(['i2c', '--name', 'kmi2c'], dir);
-    generate(['netdev', '--name', 'kmnet'], dir);
-    for (const kernel of kunitModular) {
-      describe(`make vmtest with KUnit as a module (${kernel.label})`, () => {
-        const copy = copyProject(dir, `vmtest-kunit-${kernel.label}`);
-        const result = run(() => vmtest(copy, kernel, { env: { VMTEST_TESTS: 'kmhello' } }));
-        result.catch(() => undefined);
-        it('kunit.ko is loaded first, and every KUnit suite passes', () =>
-          track(kernel.label, 'make vmtest', 'KUnit module', async () => {
-            assert.match(readFileSync(path.join(kernel.kdir, '.config'), 'utf8'), /^CONFIG_KUNIT=m$/m, 'KUnit is a module there');
-            const r = await result;
-            const out = `${r.stdout}${r.stderr}`;
-            assert.equal(r.status, 0, out);
-            assert.ok(existsSync(path.join(copy, '.vmtest', 'root', 'intree', 'kunit.ko')), 'kunit.ko packed');
-            assert.match(out, /^PASS kmi2c_kunit \(KUnit\): 5 passed, 0 failed$/m);
-            assert.match(out, /^PASS kmnet_kunit \(KUnit\): 3 passed, 0 failed$/m);
-            assert.match(out, /^PASS kmhello$/m);
-          }));
-      });
-    }
-  }
 
   const broken = env.kernels.find((k) => k.kind === 'source' && k.line !== '5.10') ?? env.kernels[0];
   if (broken) {

@@ -6,10 +6,11 @@
 #
 # Usage: build.sh [LINE...]   (default: 5.10 7)
 # Per line: the boot kernel (tinyconfig + qemu.config) and the configurations
-# derived from it (configs/*.config: PM off, OF on with PM_SLEEP off, and on
-# 7.x a debug kernel with lockdep, KASAN, kmemleak, UBSAN, DEBUG_OBJECTS...).
-# On 5.10 also a tree configured with clang (LLVM=1), prepared only (see
-# llvm_tree below).
+# derived from it (configs/*.config): on 7.x a debug kernel with lockdep,
+# KASAN, kmemleak, UBSAN, DEBUG_OBJECTS..., built and booted; PM off, and OF
+# on with PM_SLEEP off, prepared only (modules_prepare: modules build against
+# them, nothing boots them; see prepared_tree below). On 5.10 also a tree
+# configured with clang (LLVM=1), prepared only (see llvm_tree below).
 # Cache: $KMOD_CACHE_DIR or ~/.cache/generator-kmod, kernels/<key>/, keyed by
 # source package version + config fragments + compiler; prints hits and misses.
 # Writes kernels/manifest.json for the tests.
@@ -53,6 +54,14 @@ used=()
 derived_for() {
 	echo nopm of
 	case " ${KMOD_DEBUG_LINES:-7} " in *" $1 "*) echo debug ;; esac
+}
+# The build-only ones are prepared, not built: what a module build reads (the
+# configuration, generated headers, kbuild's tools) is all there, in about a
+# minute instead of a full build (10-15 min each on 2 cores); without vmlinux
+# there is no Module.symvers, so modpost cannot check their symbols (the boot
+# and debug trees' builds do).
+prepared_config() {
+	case $1 in nopm | of) return 0 ;; *) return 1 ;; esac
 }
 
 # Every line of a fragment must have taken after olddefconfig, except
@@ -222,6 +231,33 @@ tools_sysroot() {
 		[ "$p" = "$root" ] || { echo "build.sh: removing unused $p"; rm -rf "$p"; }
 	done
 }
+# A build-only configuration (prepared_config): the line's boot configuration
+# with the fragment merged, from fresh sources, and only modules_prepare.
+# Keyed by the boot tree's key, the fragment and the way it is made.
+prepared_tree() { # pkg version boot-dir boot-key name fragment
+	local pkg=$1 version=$2 name=$5 fragment=$6 pkey pdir start
+	pkey=$(printf '%s\n%s\n%s\n' "$4" "$(cat "$fragment")" 'olddefconfig modules_prepare' | sha256sum | cut -c1-16)
+	pdir=$kernels/$pkg-$name-$pkey
+	if [ -f "$pdir/ok" ]; then
+		echo "build.sh: cache hit  $pkg $version $name ($pdir)"
+	else
+		start=$(date +%s)
+		miss_tree "$pdir" "$kernels/$pkg-$name-$hex16" "$pkg" "$version" "$name" 'preparing (about a minute)' \
+			extract_source "$pkg" "$version" "$pdir"
+		cp "$3/src/.config" "$pdir/src/.config"
+		"$pdir/src/scripts/kconfig/merge_config.sh" -m -O "$pdir/src" "$pdir/src/.config" "$fragment" >/dev/null
+		make -C "$pdir/src" -s olddefconfig >/dev/null
+		verify_config "$pdir/src" "$fragment"
+		# A tree reused from a full build: no stale image or symbols.
+		rm -f "$pdir/src/vmlinux" "$pdir/src/Module.symvers" "$pdir/src/arch/x86/boot/bzImage"
+		make -C "$pdir/src" -s -j"$jobs" modules_prepare >"$pdir/build.log" 2>&1 || { tail -n 30 "$pdir/build.log" >&2; return 1; }
+		touch "$pdir/ok"
+		echo "build.sh: prepared $pdir in $(($(date +%s) - start)) s"
+	fi
+	add_entry "$name" "$pdir" "$pkg $version" '' "\"prepared\":true${tools:+,$tools}"
+	used+=("$pdir")
+}
+
 tools_root=
 case " ${lines[*]} " in *" 7 "*) tools_sysroot ;; esac
 
@@ -258,6 +294,10 @@ for line in "${lines[@]}"; do
 	# changed options touch (everything, for the debug kernel's compiler flags).
 	for name in $(derived_for "$line"); do
 		fragment=$here/configs/$name.config
+		if prepared_config "$name"; then
+			prepared_tree "$pkg" "$version" "$dir" "$key" "$name" "$fragment"
+			continue
+		fi
 		dkey=$(printf '%s\n%s\n' "$key" "$(cat "$fragment")" | sha256sum | cut -c1-16)
 		ddir=$kernels/$pkg-$name-$dkey
 		if [ -f "$ddir/ok" ]; then

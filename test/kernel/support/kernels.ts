@@ -21,14 +21,19 @@ export interface Kernel {
   label: string;
   /**
    * boot: the kernel a line boots; debug: with lockdep/KASAN/kmemleak/UBSAN...; nopm, of: build
-   * only; llvm: built with clang, prepared only (no vmlinux), for test/kernel/llvm.test.ts alone.
+   * only, prepared only; llvm: built with clang, prepared only, for test/kernel/llvm.test.ts alone.
    */
   config: 'boot' | 'debug' | 'nopm' | 'of' | 'llvm';
+  /**
+   * Prepared only (make modules_prepare): no vmlinux, so no Module.symvers and no image;
+   * modpost says so and cannot check the modules' symbols (PREPARED_TREE_LINES).
+   */
+  prepared?: boolean;
   /** Release as in uname -r, e.g. "6.1.0-56-amd64". */
   release: string;
   /** Prepared build tree (headers). */
   kdir: string;
-  /** Bootable image for QEMU ('' for the llvm tree: it has none). */
+  /** Bootable image for QEMU ('' for a prepared tree: it has none). */
   image: string;
   /** "debian": installed headers (DKMS and install tests too); "source": built by the suite. */
   kind: 'debian' | 'source';
@@ -59,8 +64,8 @@ export function sourceKernelsWanted(): boolean {
 
 /** What a build-only configuration changes, for messages and the README. */
 export const DERIVED_CONFIGS = {
-  nopm: 'PM and PM_SLEEP off, KUnit a module',
-  of: 'OF on, PM on, PM_SLEEP off',
+  nopm: 'PM and PM_SLEEP off, KUnit a module, prepared only: no vmlinux, no Module.symvers',
+  of: 'OF on, PM on, PM_SLEEP off, prepared only: no vmlinux, no Module.symvers',
   llvm: 'the boot configuration built with clang (LLVM=1), prepared only: no vmlinux, no Module.symvers',
 } as const;
 
@@ -98,7 +103,6 @@ export const CONFIG_CLAIMS: Record<Kernel['config'], Record<string, boolean>> = 
     MEDIA_SUPPORT: true,
     VIDEO_DEV: true,
   },
-  // KUnit as a module (=m), as Fedora and RHEL have it: make vmtest must load kunit.ko.
   nopm: { PM: false, PM_SLEEP: false, OF: false, KUNIT: false },
   of: { OF: true, PM: true, PM_SLEEP: false },
   // The compiler and linker kbuild found with LLVM=1, and what every generated kind needs.
@@ -123,6 +127,8 @@ export const CONFIG_CLAIMS: Record<Kernel['config'], Record<string, boolean>> = 
     OF: false,
   },
   debug: {
+    // KUnit as a module (=m), as Fedora and RHEL have it: make vmtest must load kunit.ko.
+    KUNIT: false,
     PROVE_LOCKING: true,
     DEBUG_ATOMIC_SLEEP: true,
     KASAN: true,
@@ -150,6 +156,8 @@ interface ManifestEntry {
   image: string;
   /** make arguments the tree was configured with (the llvm tree: LLVM=1). */
   makeArgs?: string[];
+  /** Prepared only (build.sh's prepared_tree): no image, no Module.symvers. */
+  prepared?: boolean;
   /** build.sh's tools of the line's release (7.x). */
   sysroot?: string;
 }
@@ -166,6 +174,7 @@ function sourceKernel(e: ManifestEntry): Kernel {
     image: e.image,
     kind: 'source',
     makeArgs,
+    ...(e.prepared || e.config === 'llvm' ? { prepared: true } : {}),
     ...(e.sysroot ? { sysroot: e.sysroot } : {}),
   };
 }
@@ -197,8 +206,9 @@ function resolveSourceKernels(): { kernels: Kernel[]; missing: string[] } {
         missing.push(`source-built kernel ${want}.x (${config}) in ${manifest}; ${hint}`);
         continue;
       }
-      if (!existsSync(e.image) || !existsSync(path.join(e.kdir, 'Module.symvers'))) {
-        missing.push(`${e.kdir} (built ${e.line} ${config} tree); ${hint}`);
+      const absent = e.prepared ? preparedFiles(e.kdir).filter((f) => !existsSync(f)) : [e.image, path.join(e.kdir, 'Module.symvers')].filter((f) => !existsSync(f));
+      if (absent.length > 0) {
+        missing.push(`${absent.join(', ')} (the ${e.prepared ? 'prepared' : 'built'} ${e.line} ${config} tree); ${hint}`);
         continue;
       }
       if (want === '7' && !existsSync(path.join(e.sysroot ?? 'no-sysroot', 'ok'))) {
@@ -210,6 +220,20 @@ function resolveSourceKernels(): { kernels: Kernel[]; missing: string[] } {
   }
   return { kernels, missing };
 }
+
+/** What make modules_prepare leaves in a tree, for module builds. */
+function preparedFiles(kdir: string): string[] {
+  return ['.config', 'include/generated/autoconf.h', 'scripts/mod/modpost'].map((f) => path.join(kdir, f));
+}
+
+/**
+ * The lines modpost prints for a prepared tree (no vmlinux, no Module.symvers):
+ * it cannot check the modules' symbols. The only warnings such a build may show.
+ */
+export const PREPARED_TREE_LINES: readonly RegExp[] = [
+  /^WARNING: Symbol version dump "Module\.symvers" is missing\.$/,
+  /^WARNING: modpost: Symbol info of vmlinux is missing\. Unresolved symbol check will be entirely skipped\.$/,
+];
 
 /** The line of the clang-built tree (build.sh's llvm_line: 7.x needs clang 17, Debian 12 has 14-16). */
 export const LLVM_LINE = '5.10';
@@ -226,8 +250,7 @@ export function llvmKernel(): { kernel?: Kernel; missing: string[] } {
   const e = entries.find((k) => k.config === 'llvm' && (k.line === LLVM_LINE || k.line.startsWith(`${LLVM_LINE}.`)));
   const hint = `${SOURCE_HINT}, with clang, lld and llvm installed (test/kernel/install-deps.sh)`;
   if (!e) return { missing: [`the clang-built ${LLVM_LINE} tree (llvm) in ${manifest}; ${hint}`] };
-  const prepared = ['.config', 'include/generated/autoconf.h', 'scripts/mod/modpost'].map((f) => path.join(e.kdir, f));
-  const absent = prepared.filter((f) => !existsSync(f));
+  const absent = preparedFiles(e.kdir).filter((f) => !existsSync(f));
   if (absent.length > 0) return { missing: [`${absent.join(', ')} (the prepared llvm tree); ${hint}`] };
   return { kernel: sourceKernel(e), missing: [] };
 }
