@@ -305,5 +305,11 @@ describe('make vmtest files', () => {
     const r = spawnSync('sh', ['-c', `. ./scripts/vmtest-faults.sh && ${calls.join(' && ')} && echo done`], { cwd: dir, encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, `${'# faults: skipped (VMTEST_FAULTS=1 turns them on)\n'.repeat(calls.length)}done\n`);
+    // A path longer than FAULTS_MAX: its failures spread over it, the first and the last call among them.
+    const plan = (k: number, m: number) => spawnSync('sh', ['-c', `. ./scripts/vmtest-faults.sh && faults_plan ${k} ${m}`], { cwd: dir, encoding: 'utf8' }).stdout;
+    assert.equal(plan(10, 2), '1 10\n');
+    assert.equal(plan(10, 4), '1 4 7 10\n');
+    assert.equal(plan(41, 40).split(' ').length, 40);
+    assert.equal(plan(7, 1), '7\n');
   });
 });
