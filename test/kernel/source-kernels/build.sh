@@ -57,9 +57,10 @@ derived_for() {
 }
 # The build-only ones are prepared, not built: what a module build reads (the
 # configuration, generated headers, kbuild's tools) is all there, in about a
-# minute instead of a full build (10-15 min each on 2 cores); without vmlinux
-# there is no Module.symvers, so modpost cannot check their symbols (the boot
-# and debug trees' builds do).
+# minute instead of a full build (10-15 min each on 2 cores). Without vmlinux
+# they have no Module.symvers of their own: the boot tree's is copied in, so
+# modpost checks the modules' symbols against the boot configuration's
+# exports (their CRCs are the boot kernel's: nothing boots these trees).
 prepared_config() {
 	case $1 in nopm | of) return 0 ;; *) return 1 ;; esac
 }
@@ -248,12 +249,13 @@ prepared_tree() { # pkg version boot-dir boot-key name fragment
 		"$pdir/src/scripts/kconfig/merge_config.sh" -m -O "$pdir/src" "$pdir/src/.config" "$fragment" >/dev/null
 		make -C "$pdir/src" -s olddefconfig >/dev/null
 		verify_config "$pdir/src" "$fragment"
-		# A tree reused from a full build: no stale image or symbols.
-		rm -f "$pdir/src/vmlinux" "$pdir/src/Module.symvers" "$pdir/src/arch/x86/boot/bzImage"
+		# A tree reused from a full build: no stale image.
+		rm -f "$pdir/src/vmlinux" "$pdir/src/arch/x86/boot/bzImage"
 		make -C "$pdir/src" -s -j"$jobs" modules_prepare >"$pdir/build.log" 2>&1 || { tail -n 30 "$pdir/build.log" >&2; return 1; }
 		touch "$pdir/ok"
 		echo "build.sh: prepared $pdir in $(($(date +%s) - start)) s"
 	fi
+	cp "$3/src/Module.symvers" "$pdir/src/Module.symvers"
 	add_entry "$name" "$pdir" "$pkg $version" '' "\"prepared\":true${tools:+,$tools}"
 	used+=("$pdir")
 }

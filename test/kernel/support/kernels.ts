@@ -25,8 +25,8 @@ export interface Kernel {
    */
   config: 'boot' | 'debug' | 'nopm' | 'of' | 'llvm';
   /**
-   * Prepared only (make modules_prepare): no vmlinux, so no Module.symvers and no image;
-   * modpost says so and cannot check the modules' symbols (PREPARED_TREE_LINES).
+   * Prepared only (make modules_prepare): no vmlinux, no image. nopm and of carry
+   * their boot tree's Module.symvers; llvm has none (PREPARED_TREE_LINES).
    */
   prepared?: boolean;
   /** Release as in uname -r, e.g. "6.1.0-56-amd64". */
@@ -64,8 +64,8 @@ export function sourceKernelsWanted(): boolean {
 
 /** What a build-only configuration changes, for messages and the README. */
 export const DERIVED_CONFIGS = {
-  nopm: 'PM and PM_SLEEP off, KUnit a module, prepared only: no vmlinux, no Module.symvers',
-  of: 'OF on, PM on, PM_SLEEP off, prepared only: no vmlinux, no Module.symvers',
+  nopm: "PM and PM_SLEEP off, KUnit a module, prepared only: no vmlinux, the boot tree's Module.symvers",
+  of: "OF on, PM on, PM_SLEEP off, prepared only: no vmlinux, the boot tree's Module.symvers",
   llvm: 'the boot configuration built with clang (LLVM=1), prepared only: no vmlinux, no Module.symvers',
 } as const;
 
@@ -156,7 +156,7 @@ interface ManifestEntry {
   image: string;
   /** make arguments the tree was configured with (the llvm tree: LLVM=1). */
   makeArgs?: string[];
-  /** Prepared only (build.sh's prepared_tree): no image, no Module.symvers. */
+  /** Prepared only (build.sh's prepared_tree): no image; the boot tree's Module.symvers. */
   prepared?: boolean;
   /** build.sh's tools of the line's release (7.x). */
   sysroot?: string;
@@ -206,7 +206,7 @@ function resolveSourceKernels(): { kernels: Kernel[]; missing: string[] } {
         missing.push(`source-built kernel ${want}.x (${config}) in ${manifest}; ${hint}`);
         continue;
       }
-      const absent = e.prepared ? preparedFiles(e.kdir).filter((f) => !existsSync(f)) : [e.image, path.join(e.kdir, 'Module.symvers')].filter((f) => !existsSync(f));
+      const absent = [...(e.prepared ? preparedFiles(e.kdir) : [e.image]), path.join(e.kdir, 'Module.symvers')].filter((f) => !existsSync(f));
       if (absent.length > 0) {
         missing.push(`${absent.join(', ')} (the ${e.prepared ? 'prepared' : 'built'} ${e.line} ${config} tree); ${hint}`);
         continue;
@@ -227,7 +227,7 @@ function preparedFiles(kdir: string): string[] {
 }
 
 /**
- * The lines modpost prints for a prepared tree (no vmlinux, no Module.symvers):
+ * The lines modpost prints for a tree without Module.symvers (the llvm tree):
  * it cannot check the modules' symbols. The only warnings such a build may show.
  */
 export const PREPARED_TREE_LINES: readonly RegExp[] = [
