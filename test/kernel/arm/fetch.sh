@@ -49,6 +49,7 @@ apt_opts=(-q -o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::Source
 	-o "Dir::Cache=$apt_dir" -o "Dir::Cache::Archives=$apt_dir/archives"
 	-o APT::Architecture=arm64 -o APT::Architectures::=arm64 -o APT::Architectures::=armhf
 	-o APT::Sandbox::User=root)
+. "$(dirname "$0")/../apt-update.sh"
 apt_update() {
 	[ -z "$apt_ready" ] || return 0
 	mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial"
@@ -57,7 +58,7 @@ apt_update() {
 	deb [arch=arm64,armhf] http://deb.debian.org/debian bookworm main
 	deb [arch=arm64,armhf] http://deb.debian.org/debian-security bookworm-security main
 	LIST
-	apt-get "${apt_opts[@]}" update >/dev/null
+	apt_get_update "${apt_opts[@]}"
 	apt_ready=1
 }
 
