@@ -40,7 +40,7 @@ apt_opts=(-o "Dir::Etc::SourceList=$apt_dir/sources.list" -o Dir::Etc::SourcePar
 	-o "Dir::State::Lists=$apt_dir/lists" -o "Dir::Cache::Archives=$apt_dir/archives"
 	-o APT::Sandbox::User=root -q)
 . "$here/../apt-update.sh"
-apt_get_update "${apt_opts[@]}"
+apt_get_update "${apt_opts[@]}" || true
 
 lines=("$@")
 [ ${#lines[@]} -gt 0 ] || lines=(5.10 7)
@@ -220,7 +220,7 @@ tools_sysroot() {
 			-o "Dir::State=$tools_apt" -o "Dir::State::Lists=$tools_apt/lists" -o "Dir::State::status=$tools_apt/status"
 			-o "Dir::Cache=$tools_apt" -o "Dir::Cache::Archives=$tools_apt/archives" -o APT::Sandbox::User=root
 			-o APT::Architecture=amd64 -o APT::Architectures=amd64)
-		apt_get_update "${opts[@]}"
+		apt_get_update "${opts[@]}" || true
 		apt-get "${opts[@]}" -y -d --no-install-recommends -o Debug::NoLocking=1 install "${TOOLS_PACKAGES[@]}" >/dev/null
 		mkdir -p "$root"
 		for p in "$tools_apt/archives"/*.deb; do dpkg -x "$p" "$root"; done
