@@ -3,7 +3,7 @@
  * buffer size and ioctl magic, each a prompt and an option.
  */
 import type { Question } from '../lib/questions.js';
-import { validateChoice, validateIntRange, validateIoctlMagic } from '../lib/validate.js';
+import { shown, validateChoice, validateIntRange, type Validation } from '../lib/validate.js';
 
 export const CHARDEV_FLAVORS = [
   { value: 'classic', name: 'classic: alloc_chrdev_region + cdev + class, one /dev node per minor' },
@@ -12,6 +12,15 @@ export const CHARDEV_FLAVORS = [
 
 export const BUFFER_SIZE_MAX = 1024 * 1024;
 export const MINORS_MAX = 64;
+
+/** An ioctl "type" (magic) byte written as hex, 0x01 to 0xff. */
+export function validateIoctlMagic(value: string): Validation {
+  const allowed =
+    "ioctl magic must be one byte in hex from 0x01 to 0xff, e.g. 0xbe (pick one that " +
+    'Documentation/userspace-api/ioctl/ioctl-number.rst does not list)';
+  if (!/^0x[0-9a-fA-F]{1,2}$/.test(value) || Number(value) === 0) return `ioctl magic ${shown(value)} is not allowed: ${allowed}`;
+  return true;
+}
 
 export const CHARDEV_QUESTIONS: readonly Question[] = [
   {

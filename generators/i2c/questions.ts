@@ -3,12 +3,28 @@
  * register widths and KUnit, each a prompt and an option.
  */
 import { compatibleQuestion, KUNIT_QUESTION, type Question } from '../lib/questions.js';
-import { normalizeHex, validateChoice, validateI2cAddress } from '../lib/validate.js';
+import { normalizeHex, shown, validateChoice, validateDeviceName, type Validation } from '../lib/validate.js';
 
 export const I2C_CLASSES = [
   { value: 'hwmon', name: 'hwmon: temp1_input and temp1_max in the hwmon class (sensors(1) shows them)' },
   { value: 'sysfs', name: 'sysfs: temperature and limit attributes on the I2C device itself' },
 ] as const;
+
+/** i2c_device_id names (and so I2C client names) are char[I2C_NAME_SIZE] = 20 bytes including the NUL. */
+export const I2C_NAME_MAX = 19;
+
+export function validateI2cName(value: string): Validation {
+  return validateDeviceName(value, 'I2C driver name', 'I2C device names', I2C_NAME_MAX, 'I2C_NAME_SIZE');
+}
+
+/** A 7-bit I2C address in hex, outside the reserved 0x00-0x07 and 0x78-0x7f. */
+export function validateI2cAddress(value: string): Validation {
+  const allowed = 'I2C address must be a 7-bit address in hex from 0x08 to 0x77 (0x00-0x07 and 0x78-0x7f are reserved), e.g. 0x48';
+  if (!/^0x[0-9a-fA-F]{1,2}$/.test(value)) return `address ${shown(value)} is not allowed: ${allowed}`;
+  const n = Number(value);
+  if (n < 0x08 || n > 0x77) return `address ${value} is reserved: ${allowed}`;
+  return true;
+}
 
 const WIDTHS = [
   { value: '8', name: '8 bits' },

@@ -1,31 +1,22 @@
 /**
  * The kinds of module the generators make, without yeoman: each kind's
- * questions (each one a prompt and an option, in generators/<kind>/questions.ts),
- * defaults and the "next steps" a run ends with. The yeoman generators and
- * the bin's direct runner share them.
+ * questions (each one a prompt and an option, in generators/<kind>/questions.ts
+ * with the validators that only that kind uses), defaults and the "next
+ * steps" a run ends with. The yeoman generators and the bin's direct runner
+ * share them.
  */
 import { BLOCK_NAME_MAX, BLOCK_QUESTIONS, validateBlockName } from '../block/questions.js';
 import { CHARDEV_QUESTIONS } from '../chardev/questions.js';
 import { HID_QUESTIONS } from '../hid/questions.js';
-import { I2C_QUESTIONS } from '../i2c/questions.js';
-import { NETDEV_QUESTIONS } from '../netdev/questions.js';
+import { I2C_NAME_MAX, I2C_QUESTIONS, validateI2cName } from '../i2c/questions.js';
+import { NETDEV_NAME_MAX, NETDEV_QUESTIONS, validateNetdevName } from '../netdev/questions.js';
 import { PCI_QUESTIONS } from '../pci/questions.js';
-import { PLATFORM_QUESTIONS } from '../platform/questions.js';
-import { USB_QUESTIONS } from '../usb/questions.js';
+import { PLATFORM_NAME_MAX, PLATFORM_QUESTIONS, validatePlatformName } from '../platform/questions.js';
+import { USB_NAME_MAX, USB_QUESTIONS, validateUsbName } from '../usb/questions.js';
 import { V4L2_NAME_MAX, V4L2_QUESTIONS, validateSizes, validateV4l2Name } from '../v4l2/questions.js';
 import type { ModuleKind } from './project.js';
 import type { Question } from './questions.js';
-import {
-  I2C_NAME_MAX,
-  NETDEV_NAME_MAX,
-  PLATFORM_NAME_MAX,
-  USB_NAME_MAX,
-  validateI2cName,
-  validateNetdevName,
-  validatePlatformName,
-  validateUsbName,
-  type Validation,
-} from './validate.js';
+import type { Validation } from './validate.js';
 
 /** What a generator makes: app makes the project with hello; the others add a module. */
 export interface KindSpec {

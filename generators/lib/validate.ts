@@ -1,7 +1,10 @@
 /**
- * Validation of every user-supplied value. Each validator returns true or a
- * message that says what is allowed; the same function serves prompts and
- * command-line options, so both refuse the same input in the same words.
+ * Validation of user-supplied values: the validators that the project's
+ * questions and several kinds share. A validator that only one kind uses
+ * lives with that kind's questions (generators/<kind>/questions.ts). Each
+ * validator returns true or a message that says what is allowed; the same
+ * function serves prompts and command-line options, so both refuse the same
+ * input in the same words.
  */
 import { LICENSES, findLicense } from './licenses.js';
 
@@ -92,54 +95,14 @@ export function validateIntRange(value: string, what: string, min: number, max: 
   return true;
 }
 
-/** An ioctl "type" (magic) byte written as hex, 0x01 to 0xff. */
-export function validateIoctlMagic(value: string): Validation {
-  const allowed =
-    "ioctl magic must be one byte in hex from 0x01 to 0xff, e.g. 0xbe (pick one that " +
-    'Documentation/userspace-api/ioctl/ioctl-number.rst does not list)';
-  if (!/^0x[0-9a-fA-F]{1,2}$/.test(value) || Number(value) === 0) return `ioctl magic ${shown(value)} is not allowed: ${allowed}`;
-  return true;
-}
-
-/** platform_device_id names are char[PLATFORM_NAME_SIZE] = 20 bytes including the NUL. */
-export const PLATFORM_NAME_MAX = 19;
-/** i2c_device_id names (and so I2C client names) are char[I2C_NAME_SIZE] = 20 bytes too. */
-export const I2C_NAME_MAX = 19;
-
-/** A module name that is also a device name in an ID table of `max` characters (`macro` + NUL). */
-function validateDeviceName(value: string, what: string, devices: string, max: number, macro: string): Validation {
+/**
+ * A module name that is also a device name in an ID table of `max` characters
+ * (`macro` + NUL): the driver names of several kinds (platform, i2c, usb).
+ */
+export function validateDeviceName(value: string, what: string, devices: string, max: number, macro: string): Validation {
   const base = validateModuleName(value, what);
   if (base !== true) return base;
   if (value.length > max) return `${what} ${shown(value)} is ${value.length} characters long: ${devices} are limited to ${max} (${macro})`;
-  return true;
-}
-
-export function validatePlatformName(value: string): Validation {
-  return validateDeviceName(value, 'platform driver name', 'platform device names', PLATFORM_NAME_MAX, 'PLATFORM_NAME_SIZE');
-}
-
-export function validateI2cName(value: string): Validation {
-  return validateDeviceName(value, 'I2C driver name', 'I2C device names', I2C_NAME_MAX, 'I2C_NAME_SIZE');
-}
-
-/** Interface names are char[IFNAMSIZ] = 16 bytes with the NUL: <name> plus up to two digits. */
-export const NETDEV_NAME_MAX = 13;
-
-export function validateNetdevName(value: string): Validation {
-  const base = validateModuleName(value, 'network driver name');
-  if (base !== true) return base;
-  if (value.length > NETDEV_NAME_MAX) {
-    return `network driver name ${shown(value)} is ${value.length} characters long: it names the interfaces (<name>0 .. <name>15), which are limited to 15 characters (IFNAMSIZ), so at most ${NETDEV_NAME_MAX}`;
-  }
-  return true;
-}
-
-/** A 7-bit I2C address in hex, outside the reserved 0x00-0x07 and 0x78-0x7f. */
-export function validateI2cAddress(value: string): Validation {
-  const allowed = 'I2C address must be a 7-bit address in hex from 0x08 to 0x77 (0x00-0x07 and 0x78-0x7f are reserved), e.g. 0x48';
-  if (!/^0x[0-9a-fA-F]{1,2}$/.test(value)) return `address ${shown(value)} is not allowed: ${allowed}`;
-  const n = Number(value);
-  if (n < 0x08 || n > 0x77) return `address ${value} is reserved: ${allowed}`;
   return true;
 }
 
@@ -162,51 +125,20 @@ export function validateSubset(value: string, what: string, choices: readonly st
   return `${what} ${shown(unknown.join(','))} not known: give a comma-separated list of ${choices.join(', ')}, or none`;
 }
 
-/** A 16-bit ID in hex, 0x0001 to 0xfffe; `allowed` says so in the words of its bus. */
-function validateId16(value: string, what: string, allowed: string): Validation {
+/** A 16-bit ID in hex, 0x0001 to 0xfffe; `allowed` says so in the words of its bus (PCI, USB). */
+export function validateId16(value: string, what: string, allowed: string): Validation {
   if (!/^0x[0-9a-fA-F]{1,4}$/.test(value)) return `${what} ${shown(value)} is not allowed: ${allowed}`;
   const n = Number(value);
   if (n === 0 || n === 0xffff) return `${what} ${value} is not a valid ID: ${allowed}`;
   return true;
 }
 
-/** A 16-bit PCI ID (vendor, device, subsystem) in hex: 0x0001 to 0xfffe (0xffff means "no device"). */
-export function validatePciId(value: string, what: string): Validation {
-  return validateId16(value, what, `${what} must be a 16-bit PCI ID in hex, 0x0001 to 0xfffe, as lspci -nn shows it, e.g. 0x1234`);
-}
-
-/** A 16-bit USB vendor or product ID in hex, 0x0001 to 0xfffe. */
+/** A 16-bit USB vendor or product ID in hex, 0x0001 to 0xfffe: usb's, and hid's (a HID device's IDs are its USB IDs). */
 export function validateUsbId(value: string, what: string): Validation {
   return validateId16(value, what, `${what} must be a 16-bit USB ID in hex, 0x0001 to 0xfffe, as lsusb shows it, e.g. 0x1a0a`);
 }
 
-/** A USB interface class byte in hex, or "any". */
-export function validateUsbClass(value: string): Validation {
-  if (value === 'any' || /^0x[0-9a-fA-F]{1,2}$/.test(value)) return true;
-  return `interface class ${shown(value)} is not allowed: give 'any' or one byte in hex, 0x00 to 0xff (0xff: vendor-specific), e.g. 0xff`;
-}
-
-/** usb_register_dev() formats the node name into 20 bytes: <name>, the number (up to 3 digits), NUL. */
-export const USB_NAME_MAX = 16;
-
-export function validateUsbName(value: string): Validation {
-  return validateDeviceName(value, 'USB driver name', 'USB device node names (<name>N)', USB_NAME_MAX, '20 bytes with the number and the NUL in usb_register_dev');
-}
-
-/** A PCI subsystem ID, or "any" (PCI_ANY_ID). */
-export function validatePciSubId(value: string, what: string): Validation {
-  if (value === 'any') return true;
-  const id = validatePciId(value, what);
-  return id === true ? true : `${id}, or any`;
-}
-
-/** A 24-bit PCI class code (base class, subclass, programming interface) in hex, or "any". */
-export function validatePciClass(value: string): Validation {
-  if (value === 'any' || /^0x[0-9a-fA-F]{6}$/.test(value)) return true;
-  return `class ${shown(value)} is not allowed: class must be 'any' or a 24-bit class code in hex with all six digits (base class, subclass, programming interface), e.g. 0x00ff00`;
-}
-
-/** Canonical form of a valid PCI ID: lower-case hex, four digits. */
+/** Canonical form of a valid hex ID or byte: lower-case hex, `digits` digits. */
 export function normalizeHex(value: string, digits: number): string {
   return /^0x[0-9a-fA-F]+$/.test(value) ? `0x${Number(value).toString(16).padStart(digits, '0')}` : value;
 }

@@ -3,7 +3,7 @@
  * BAR, the optional parts and the DMA mask, each a prompt and an option.
  */
 import { normalizeSubset, type Question } from '../lib/questions.js';
-import { normalizeHex, shown, validateChoice, validateIntRange, validatePciClass, validatePciId, validatePciSubId, validateSubset, type Validation } from '../lib/validate.js';
+import { normalizeHex, shown, validateChoice, validateId16, validateIntRange, validateSubset, type Validation } from '../lib/validate.js';
 
 export const PCI_PROFILES = [
   { value: 'edu', name: "edu: QEMU's edu device (1234:11e8, -device edu): a driver you can run today" },
@@ -23,6 +23,24 @@ const PCI_FEATURE_NAMES = PCI_FEATURES.map((f) => f.value);
 
 /** QEMU's edu device: IDs and the DMA address width it decodes (dma_mask, 28 bits by default). */
 export const EDU = { vendor: '0x1234', device: '0x11e8', dmaBits: '28' } as const;
+
+/** A 16-bit PCI ID (vendor, device, subsystem) in hex: 0x0001 to 0xfffe (0xffff means "no device"). */
+export function validatePciId(value: string, what: string): Validation {
+  return validateId16(value, what, `${what} must be a 16-bit PCI ID in hex, 0x0001 to 0xfffe, as lspci -nn shows it, e.g. 0x1234`);
+}
+
+/** A PCI subsystem ID, or "any" (PCI_ANY_ID). */
+export function validatePciSubId(value: string, what: string): Validation {
+  if (value === 'any') return true;
+  const id = validatePciId(value, what);
+  return id === true ? true : `${id}, or any`;
+}
+
+/** A 24-bit PCI class code (base class, subclass, programming interface) in hex, or "any". */
+export function validatePciClass(value: string): Validation {
+  if (value === 'any' || /^0x[0-9a-fA-F]{6}$/.test(value)) return true;
+  return `class ${shown(value)} is not allowed: class must be 'any' or a 24-bit class code in hex with all six digits (base class, subclass, programming interface), e.g. 0x00ff00`;
+}
 
 export function validatePciFeatures(value: string): Validation {
   const subset = validateSubset(value, 'feature', PCI_FEATURE_NAMES);

@@ -3,7 +3,7 @@
  * parts of the driver, each a prompt and an option.
  */
 import { compatibleQuestion, normalizeSubset, type Question } from '../lib/questions.js';
-import { validateSubset } from '../lib/validate.js';
+import { validateDeviceName, validateSubset, type Validation } from '../lib/validate.js';
 
 export const PLATFORM_FEATURES = [
   { value: 'mmio', name: 'mmio: map a memory resource (devm_platform_ioremap_resource)' },
@@ -13,6 +13,13 @@ export const PLATFORM_FEATURES = [
 ] as const;
 
 const FEATURE_NAMES = PLATFORM_FEATURES.map((f) => f.value);
+
+/** platform_device_id names are char[PLATFORM_NAME_SIZE] = 20 bytes including the NUL. */
+export const PLATFORM_NAME_MAX = 19;
+
+export function validatePlatformName(value: string): Validation {
+  return validateDeviceName(value, 'platform driver name', 'platform device names', PLATFORM_NAME_MAX, 'PLATFORM_NAME_SIZE');
+}
 
 /** Canonical platform feature list. */
 export function normalizeFeatures(value: string): string {

@@ -3,10 +3,23 @@
  * default) and an interface class, each a prompt and an option.
  */
 import type { Question } from '../lib/questions.js';
-import { normalizeHex, validateUsbClass, validateUsbId } from '../lib/validate.js';
+import { normalizeHex, shown, validateDeviceName, validateUsbId, type Validation } from '../lib/validate.js';
 
 /** The kernel's Loopback gadget function (usb_f_ss_lb): it sends back what it receives. */
 export const USB_LOOPBACK = { vendor: '0x1a0a', product: '0xbadd' } as const;
+
+/** usb_register_dev() formats the node name into 20 bytes: <name>, the number (up to 3 digits), NUL. */
+export const USB_NAME_MAX = 16;
+
+export function validateUsbName(value: string): Validation {
+  return validateDeviceName(value, 'USB driver name', 'USB device node names (<name>N)', USB_NAME_MAX, '20 bytes with the number and the NUL in usb_register_dev');
+}
+
+/** A USB interface class byte in hex, or "any". */
+export function validateUsbClass(value: string): Validation {
+  if (value === 'any' || /^0x[0-9a-fA-F]{1,2}$/.test(value)) return true;
+  return `interface class ${shown(value)} is not allowed: give 'any' or one byte in hex, 0x00 to 0xff (0xff: vendor-specific), e.g. 0xff`;
+}
 
 const usbIdQuestion = (name: 'vendor' | 'product'): Question => ({
   name,

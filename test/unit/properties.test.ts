@@ -22,11 +22,14 @@ import { NETDEV_QUESTIONS } from '../../generators/netdev/index.js';
 import { USB_QUESTIONS } from '../../generators/usb/index.js';
 import { BLOCK_QUESTIONS } from '../../generators/block/index.js';
 import { validateBlockName } from '../../generators/block/questions.js';
+import { validateI2cName } from '../../generators/i2c/questions.js';
+import { validateNetdevName } from '../../generators/netdev/questions.js';
+import { validatePlatformName } from '../../generators/platform/questions.js';
+import { validateUsbName } from '../../generators/usb/questions.js';
 import { PCI_FEATURES, PCI_QUESTIONS } from '../../generators/pci/index.js';
 import { PROJECT_QUESTIONS, moduleQuestions, optionName, type Question } from '../../generators/lib/questions.js';
 import { renderFiles, type RenderedFile } from '../../generators/lib/render.js';
 import type { ModuleEntry, ModuleKind, ProjectAnswers } from '../../generators/lib/project.js';
-import { validateI2cName, validateNetdevName, validatePlatformName, validateUsbName } from '../../generators/lib/validate.js';
 import {
   SEED, anyName, compatibleAllowed, compatibleArb, enumArb, freeText, freeTextAllowed, hexByte, hexByteAllowed, i2cAddressAllowed, i2cAddressArb,
   nameAllowed, numberAllowed, numberText, pciClassAllowed, pciClassArb, pciIdAllowed, pciIdArb, seedNote, subsetAllowed,
