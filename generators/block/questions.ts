@@ -3,7 +3,7 @@
  * size, disks), the blk-mq queues and the optional parts of the driver,
  * each a prompt and an option, each refused with what is allowed.
  */
-import { normalizeSubset, type Question } from '../lib/questions.js';
+import { normalizeSubset, oneOf, type Question } from '../lib/questions.js';
 import { shown, validateIntRange, validateModuleName, validateSubset, type Validation } from '../lib/validate.js';
 
 /**
@@ -18,6 +18,12 @@ export const BLOCK_QUEUES_MAX = 16;
 export const BLOCK_DEPTH_MAX = 1024;
 /** The minors a disk reserves with the partitions part: the disk and 15 partitions. */
 export const BLOCK_PARTITION_MINORS = 16;
+
+/** The logical block sizes a disk can have, in bytes. */
+const BLOCK_SIZES = [
+  { value: '512', name: '512 bytes' },
+  { value: '4096', name: '4096 bytes (4Kn)' },
+] as const;
 
 export const BLOCK_FEATURES = [
   { value: 'discard', name: 'discard: REQ_OP_DISCARD frees the pages of the range (reads give zeros)' },
@@ -38,10 +44,6 @@ export function validateBlockName(value: string): Validation {
   return true;
 }
 
-export function validateBlockSize(value: string): Validation {
-  return value === '512' || value === '4096' || `logical block size ${shown(value)} is not allowed: give 512 or 4096 (bytes)`;
-}
-
 export const BLOCK_QUESTIONS: readonly Question[] = [
   {
     name: 'capacity',
@@ -55,12 +57,8 @@ export const BLOCK_QUESTIONS: readonly Question[] = [
     option: 'block-size',
     message: 'Logical block size in bytes',
     description: 'Logical block size in bytes: 512 or 4096, the smallest unit of I/O (default: 512)',
-    choices: [
-      { value: '512', name: '512 bytes' },
-      { value: '4096', name: '4096 bytes (4Kn)' },
-    ],
+    ...oneOf('logical block size', BLOCK_SIZES),
     default: () => '512',
-    validate: validateBlockSize,
   },
   {
     name: 'disks',

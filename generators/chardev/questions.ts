@@ -2,8 +2,8 @@
  * yo kmod:chardev's questions: the flavor (classic cdev or misc), minors,
  * buffer size and ioctl magic, each a prompt and an option.
  */
-import type { Question } from '../lib/questions.js';
-import { shown, validateChoice, validateIntRange, type Validation } from '../lib/validate.js';
+import { oneOf, type Question } from '../lib/questions.js';
+import { shown, validateIntRange, type Validation } from '../lib/validate.js';
 
 export const CHARDEV_FLAVORS = [
   { value: 'classic', name: 'classic: alloc_chrdev_region + cdev + class, one /dev node per minor' },
@@ -27,9 +27,8 @@ export const CHARDEV_QUESTIONS: readonly Question[] = [
     name: 'flavor',
     message: 'Kind of character device',
     description: 'classic (cdev + class, several minors) or misc (misc_register) (default: classic)',
-    choices: CHARDEV_FLAVORS,
+    ...oneOf('flavor', CHARDEV_FLAVORS),
     default: () => 'classic',
-    validate: (v) => validateChoice(v, 'flavor', CHARDEV_FLAVORS),
   },
   {
     name: 'minors',

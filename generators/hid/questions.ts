@@ -3,8 +3,8 @@
  * parts. The defaults describe the generated test device (tools/<name>_test,
  * a uhid program), so the default driver runs as generated.
  */
-import { normalizeSubset, type Question } from '../lib/questions.js';
-import { normalizeHex, shown, validateSubset, validateUsbId, type Validation } from '../lib/validate.js';
+import { normalizeSubset, oneOf, type Question } from '../lib/questions.js';
+import { normalizeHex, validateSubset, validateUsbId } from '../lib/validate.js';
 
 /** pid.codes' test IDs (1209:0001, reserved for testing): what the generated uhid test device uses. */
 export const HID_TEST_DEVICE = { vendor: '0x1209', product: '0x0001' } as const;
@@ -35,11 +35,6 @@ const hidIdQuestion = (name: 'vendor' | 'product'): Question => ({
   normalize: (v) => normalizeHex(v, 4),
 });
 
-export function validateHidBus(value: string): Validation {
-  if (HID_BUSES.some((b) => b.value === value)) return true;
-  return `bus ${shown(value)} is not allowed: use ${HID_BUSES.map((b) => `'${b.value}'`).join(', ')}`;
-}
-
 export const HID_QUESTIONS: readonly Question[] = [
   hidIdQuestion('vendor'),
   hidIdQuestion('product'),
@@ -47,9 +42,8 @@ export const HID_QUESTIONS: readonly Question[] = [
     name: 'bus',
     message: 'Bus the device is on',
     description: `The device's bus: ${HID_BUSES.map((b) => b.value).join(', ')} (default: usb)`,
-    choices: HID_BUSES.map(({ value, name }) => ({ value, name })),
+    ...oneOf('bus', HID_BUSES),
     default: () => 'usb',
-    validate: validateHidBus,
   },
   {
     name: 'features',

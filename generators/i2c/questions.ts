@@ -2,8 +2,8 @@
  * yo kmod:i2c's questions: compatible, address, hwmon or sysfs front-end,
  * register widths and KUnit, each a prompt and an option.
  */
-import { compatibleQuestion, KUNIT_QUESTION, type Question } from '../lib/questions.js';
-import { normalizeHex, shown, validateChoice, validateDeviceName, type Validation } from '../lib/validate.js';
+import { compatibleQuestion, KUNIT_QUESTION, oneOf, type Question } from '../lib/questions.js';
+import { normalizeHex, shown, validateDeviceName, type Validation } from '../lib/validate.js';
 
 export const I2C_CLASSES = [
   { value: 'hwmon', name: 'hwmon: temp1_input and temp1_max in the hwmon class (sensors(1) shows them)' },
@@ -36,9 +36,8 @@ const widthQuestion = (name: 'regBits' | 'valBits', option: string, what: string
   option,
   message: `Bits per register ${what}`,
   description: `Register ${what} width in bits, 8 or 16 (default: ${dflt}; ${example})`,
-  choices: WIDTHS,
+  ...oneOf(`register ${what} width`, WIDTHS),
   default: () => dflt,
-  validate: (v) => validateChoice(v, `register ${what} width`, WIDTHS),
 });
 
 export const I2C_QUESTIONS: readonly Question[] = [
@@ -55,9 +54,8 @@ export const I2C_QUESTIONS: readonly Question[] = [
     name: 'class',
     message: 'How user space sees the sensor',
     description: 'Front-end: hwmon (temp1_input, temp1_max) or sysfs (temperature, limit attributes) (default: hwmon)',
-    choices: I2C_CLASSES,
+    ...oneOf('class', I2C_CLASSES),
     default: () => 'hwmon',
-    validate: (v) => validateChoice(v, 'class', I2C_CLASSES),
   },
   widthQuestion('regBits', 'reg-bits', 'address', '16-bit addresses need an adapter that does plain I2C transfers', '8'),
   widthQuestion('valBits', 'val-bits', 'value', '16: two\'s complement in 1/256 degree, high byte first; 8: whole degrees', '16'),

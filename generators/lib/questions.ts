@@ -41,6 +41,12 @@ export function optionName(q: Question): string {
 
 export const FALLBACK_AUTHOR = 'Your Name <you@example.com>';
 
+/** A question's fixed choices (value and name) and its validator: one of them, else refused with them. */
+export function oneOf(what: string, choices: readonly { value: string; name: string }[]): Pick<Question, 'choices' | 'validate'> {
+  const listed = choices.map(({ value, name }) => ({ value, name }));
+  return { choices: listed, validate: (v) => validateChoice(v, what, listed) };
+}
+
 /** The module name and description questions, with the defaults of one kind of module. */
 export function moduleQuestions(
   defaultName: string,
@@ -99,9 +105,8 @@ export const PROJECT_ONLY_QUESTIONS: readonly Question[] = [
     name: 'ci',
     message: 'CI workflow for the generated repository',
     description: "CI workflow that builds against distribution kernel headers: 'github' or 'none' (default: none)",
-    choices: CI_CHOICES,
+    ...oneOf('ci', CI_CHOICES),
     default: () => 'none',
-    validate: (v) => validateChoice(v, 'ci', CI_CHOICES),
   },
 ];
 
@@ -137,7 +142,6 @@ export const KUNIT_QUESTION: Question = {
   name: 'kunit',
   message: 'KUnit tests of the pure logic (<name>_kunit.c, run by make vmtest on kernels with KUnit)',
   description: 'KUnit test module <name>_kunit.c for the pure logic, built only where the kernel has CONFIG_KUNIT: yes or no (default: yes)',
-  choices: YES_NO,
+  ...oneOf('kunit', YES_NO),
   default: () => 'yes',
-  validate: (v) => validateChoice(v, 'kunit', YES_NO),
 };

@@ -2,8 +2,8 @@
  * yo kmod:pci's questions: the device (QEMU's edu or your own IDs), the
  * BAR, the optional parts and the DMA mask, each a prompt and an option.
  */
-import { normalizeSubset, type Question } from '../lib/questions.js';
-import { normalizeHex, shown, validateChoice, validateId16, validateIntRange, validateSubset, type Validation } from '../lib/validate.js';
+import { normalizeSubset, oneOf, type Question } from '../lib/questions.js';
+import { normalizeHex, shown, validateId16, validateIntRange, validateSubset, type Validation } from '../lib/validate.js';
 
 export const PCI_PROFILES = [
   { value: 'edu', name: "edu: QEMU's edu device (1234:11e8, -device edu): a driver you can run today" },
@@ -80,9 +80,8 @@ export const PCI_QUESTIONS: readonly Question[] = [
     name: 'profile',
     message: 'Device the driver is for',
     description: "edu (QEMU's edu device, runs under QEMU today) or none (your device; device-specific parts marked) (default: edu)",
-    choices: PCI_PROFILES,
+    ...oneOf('profile', PCI_PROFILES),
     default: () => 'edu',
-    validate: (v) => validateChoice(v, 'profile', PCI_PROFILES),
   },
   pciIdQuestion('vendor', 'vendor'),
   pciIdQuestion('device', 'device'),

@@ -3,7 +3,7 @@
  * default), the devices, the buffer allocator and the optional parts, each
  * a prompt and an option, each refused with what is allowed.
  */
-import { normalizeSubset, type Question } from '../lib/questions.js';
+import { normalizeSubset, oneOf, type Question } from '../lib/questions.js';
 import { shown, validateIntRange, validateModuleName, validateSubset, type Validation } from '../lib/validate.js';
 
 /** The pixel formats the driver can produce, in the order it enumerates them. */
@@ -131,9 +131,8 @@ export const V4L2_QUESTIONS: readonly Question[] = [
     name: 'allocator',
     message: 'videobuf2 memory allocator',
     description: "Buffer memory: vmalloc (MMAP, USERPTR, DMABUF, read) or dma-contig (MMAP, DMABUF, read) (default: vmalloc)",
-    choices: V4L2_ALLOCATORS,
+    ...oneOf('allocator', V4L2_ALLOCATORS),
     default: () => 'vmalloc',
-    validate: (v) => V4L2_ALLOCATORS.some((a) => a.value === v) || `allocator ${shown(v)} is not allowed: use 'vmalloc' or 'dma-contig'`,
   },
   {
     name: 'features',

@@ -93,7 +93,7 @@ describe('yo kmod:block', () => {
     [['--capacity', '65537'], /--capacity: capacity in MiB 65537 is out of range: capacity in MiB must be a whole number from 1 to 65536/],
     [['--capacity', '0'], /--capacity: capacity in MiB 0 is out of range/],
     [['--capacity', '1G'], /--capacity: capacity in MiB '1G' is not a whole number/],
-    [['--block-size', '1024'], /--block-size: logical block size '1024' is not allowed: give 512 or 4096/],
+    [['--block-size', '1024'], /--block-size: logical block size '1024' is not allowed: use '512' or '4096'/],
     [['--disks', '17'], /--disks: number of disks 17 is out of range: number of disks must be a whole number from 1 to 16/],
     [['--queues', '0'], /--queues: number of hardware queues 0 is out of range: .* from 1 to 16/],
     [['--queue-depth', '1025'], /--queue-depth: queue depth 1025 is out of range: queue depth must be a whole number from 1 to 1024/],

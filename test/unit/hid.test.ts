@@ -107,7 +107,7 @@ describe('yo kmod:hid', () => {
   const cases: [string[], RegExp][] = [
     [['--vendor', '0xffff'], /--vendor: vendor ID 0xffff is not a valid ID: vendor ID must be a 16-bit USB ID in hex/],
     [['--product', '1'], /--product: product ID '1' is not allowed: product ID must be a 16-bit USB ID in hex, 0x0001 to 0xfffe/],
-    [['--bus', 'spi'], /--bus: bus 'spi' is not allowed: use 'usb', 'bluetooth', 'i2c'/],
+    [['--bus', 'spi'], /--bus: bus 'spi' is not allowed: use 'usb', 'bluetooth' or 'i2c'/],
     [['--features', 'input,leds'], /--features: feature 'leds' not known: give a comma-separated list of fixup, input, hwmon, sysfs, or none/],
     [['--name', 'Bad-Name'], /--name: /],
   ];
