@@ -3,8 +3,8 @@
  * size, disks), the blk-mq queues and the optional parts of the driver,
  * each a prompt and an option, each refused with what is allowed.
  */
-import { normalizeSubset, oneOf, type Question } from '../lib/questions.js';
-import { shown, validateIntRange, validateModuleName, validateSubset, type Validation } from '../lib/validate.js';
+import { oneOf, someOf, type Question } from '../lib/questions.js';
+import { shown, validateIntRange, validateModuleName, type Validation } from '../lib/validate.js';
 
 /**
  * Disk names are char[DISK_NAME_LEN] = 32 bytes with the NUL: <name>, the disk
@@ -86,10 +86,6 @@ export const BLOCK_QUESTIONS: readonly Question[] = [
     name: 'features',
     message: 'Optional parts of the driver',
     description: `Comma-separated optional parts: ${BLOCK_FEATURE_NAMES.join(',')} or none (default: all)`,
-    choices: BLOCK_FEATURES,
-    multiple: true,
-    default: () => BLOCK_FEATURE_NAMES.join(','),
-    validate: (v) => validateSubset(v, 'feature', BLOCK_FEATURE_NAMES),
-    normalize: (v) => normalizeSubset(v, BLOCK_FEATURE_NAMES),
+    ...someOf('feature', BLOCK_FEATURES),
   },
 ];

@@ -3,8 +3,8 @@
  * parts. The defaults describe the generated test device (tools/<name>_test,
  * a uhid program), so the default driver runs as generated.
  */
-import { normalizeSubset, oneOf, type Question } from '../lib/questions.js';
-import { normalizeHex, validateSubset, validateUsbId } from '../lib/validate.js';
+import { oneOf, someOf, type Question } from '../lib/questions.js';
+import { normalizeHex, validateUsbId } from '../lib/validate.js';
 
 /** pid.codes' test IDs (1209:0001, reserved for testing): what the generated uhid test device uses. */
 export const HID_TEST_DEVICE = { vendor: '0x1209', product: '0x0001' } as const;
@@ -49,10 +49,6 @@ export const HID_QUESTIONS: readonly Question[] = [
     name: 'features',
     message: 'Optional parts of the driver',
     description: `Comma-separated optional parts: ${HID_FEATURE_NAMES.join(',')} or none (default: all, which the generated test device exercises)`,
-    choices: HID_FEATURES,
-    multiple: true,
-    default: () => HID_FEATURE_NAMES.join(','),
-    validate: (v) => validateSubset(v, 'feature', HID_FEATURE_NAMES),
-    normalize: (v) => normalizeSubset(v, HID_FEATURE_NAMES),
+    ...someOf('feature', HID_FEATURES),
   },
 ];

@@ -4,7 +4,17 @@
  * every run can be made non-interactive.
  */
 import { DEFAULT_LICENSE, LICENSES } from './licenses.js';
-import { MODULE_NAME_MAX, validateChoice, validateCompatible, validateFreeText, validateLicense, validateModuleName, validateVersion, type Validation } from './validate.js';
+import {
+  MODULE_NAME_MAX,
+  validateChoice,
+  validateCompatible,
+  validateFreeText,
+  validateLicense,
+  validateModuleName,
+  validateSubset,
+  validateVersion,
+  type Validation,
+} from './validate.js';
 
 export interface QuestionContext {
   /** "Name <email>" from git config, when there is one. */
@@ -45,6 +55,26 @@ export const FALLBACK_AUTHOR = 'Your Name <you@example.com>';
 export function oneOf(what: string, choices: readonly { value: string; name: string }[]): Pick<Question, 'choices' | 'validate'> {
   const listed = choices.map(({ value, name }) => ({ value, name }));
   return { choices: listed, validate: (v) => validateChoice(v, what, listed) };
+}
+
+/**
+ * A question's fixed choices of which any subset may be given, all of them by
+ * default: each given `what` must be one of them, and the answer is saved as
+ * normalizeSubset writes it.
+ */
+export function someOf(
+  what: string,
+  choices: readonly { value: string; name: string }[],
+): Pick<Question, 'choices' | 'multiple' | 'default' | 'validate' | 'normalize'> {
+  const listed = choices.map(({ value, name }) => ({ value, name }));
+  const names = listed.map((c) => c.value);
+  return {
+    choices: listed,
+    multiple: true,
+    default: () => names.join(','),
+    validate: (v) => validateSubset(v, what, names),
+    normalize: (v) => normalizeSubset(v, names),
+  };
 }
 
 /** The module name and description questions, with the defaults of one kind of module. */

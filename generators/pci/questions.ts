@@ -2,7 +2,7 @@
  * yo kmod:pci's questions: the device (QEMU's edu or your own IDs), the
  * BAR, the optional parts and the DMA mask, each a prompt and an option.
  */
-import { normalizeSubset, oneOf, type Question } from '../lib/questions.js';
+import { oneOf, someOf, type Question } from '../lib/questions.js';
 import { normalizeHex, shown, validateId16, validateIntRange, validateSubset, type Validation } from '../lib/validate.js';
 
 export const PCI_PROFILES = [
@@ -106,11 +106,8 @@ export const PCI_QUESTIONS: readonly Question[] = [
     name: 'features',
     message: 'Optional parts of the driver',
     description: `Comma-separated optional parts: ${PCI_FEATURE_NAMES.join(',')} or none (default: all)`,
-    choices: PCI_FEATURES,
-    multiple: true,
-    default: () => PCI_FEATURE_NAMES.join(','),
+    ...someOf('feature', PCI_FEATURES),
     validate: validatePciFeatures,
-    normalize: (v) => normalizeSubset(v, PCI_FEATURE_NAMES),
   },
   {
     name: 'dmaBits',

@@ -2,8 +2,8 @@
  * yo kmod:platform's questions: the device-tree compatible and the optional
  * parts of the driver, each a prompt and an option.
  */
-import { compatibleQuestion, normalizeSubset, type Question } from '../lib/questions.js';
-import { validateDeviceName, validateSubset, type Validation } from '../lib/validate.js';
+import { compatibleQuestion, normalizeSubset, someOf, type Question } from '../lib/questions.js';
+import { validateDeviceName, type Validation } from '../lib/validate.js';
 
 export const PLATFORM_FEATURES = [
   { value: 'mmio', name: 'mmio: map a memory resource (devm_platform_ioremap_resource)' },
@@ -32,10 +32,6 @@ export const PLATFORM_QUESTIONS: readonly Question[] = [
     name: 'features',
     message: 'Optional parts of the driver',
     description: `Comma-separated optional parts: ${FEATURE_NAMES.join(',')} or none (default: all)`,
-    choices: PLATFORM_FEATURES,
-    multiple: true,
-    default: () => FEATURE_NAMES.join(','),
-    validate: (v) => validateSubset(v, 'feature', FEATURE_NAMES),
-    normalize: normalizeFeatures,
+    ...someOf('feature', PLATFORM_FEATURES),
   },
 ];

@@ -3,7 +3,7 @@
  * default), the devices, the buffer allocator and the optional parts, each
  * a prompt and an option, each refused with what is allowed.
  */
-import { normalizeSubset, oneOf, type Question } from '../lib/questions.js';
+import { oneOf, someOf, type Question } from '../lib/questions.js';
 import { shown, validateIntRange, validateModuleName, validateSubset, type Validation } from '../lib/validate.js';
 
 /** The pixel formats the driver can produce, in the order it enumerates them. */
@@ -111,11 +111,8 @@ export const V4L2_QUESTIONS: readonly Question[] = [
     name: 'formats',
     message: 'Pixel formats the device offers',
     description: `Comma-separated pixel formats, the first the default: ${V4L2_FORMAT_NAMES.join(',')} (default: all)`,
-    choices: V4L2_FORMATS.map(({ value, name }) => ({ value, name })),
-    multiple: true,
-    default: () => V4L2_FORMAT_NAMES.join(','),
+    ...someOf('format', V4L2_FORMATS),
     validate: validateV4l2Formats,
-    normalize: (v) => normalizeSubset(v, V4L2_FORMAT_NAMES),
   },
   sizeQuestion('minSize', 'min-size', 'Smallest frame size', `${V4L2_WIDTH.min}x${V4L2_HEIGHT.min}`),
   sizeQuestion('maxSize', 'max-size', 'Largest frame size', '1920x1080'),
@@ -138,10 +135,7 @@ export const V4L2_QUESTIONS: readonly Question[] = [
     name: 'features',
     message: 'Optional parts of the driver',
     description: `Comma-separated optional parts: ${V4L2_FEATURE_NAMES.join(',')} or none (default: all)`,
-    choices: V4L2_FEATURES,
-    multiple: true,
-    default: () => V4L2_FEATURE_NAMES.join(','),
+    ...someOf('feature', V4L2_FEATURES),
     validate: validateV4l2Features,
-    normalize: (v) => normalizeSubset(v, V4L2_FEATURE_NAMES),
   },
 ];
