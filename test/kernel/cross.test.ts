@@ -49,6 +49,7 @@ import { JOBS, assertCleanBuild, badLines, copyProject, generate, make, makeOk, 
 import { checkV4l2 } from './support/v4l2.js';
 import { track } from './support/matrix.js';
 import { assertProbes } from './support/probes.js';
+import { everyKindArgs, type AddedKind } from '../support/kinds.js';
 
 const TOOLS: readonly [string, string][] = [
   ['make', 'make'],
@@ -58,21 +59,14 @@ const TOOLS: readonly [string, string][] = [
   ['xz', 'xz-utils'],
 ];
 
-/** One module of every kind (hello comes with the project); between them they use every probe. */
-const KINDS: readonly (readonly string[])[] = [
-  ['chardev', '--name', 'x_cdev', '--flavor', 'classic'],
-  ['chardev', '--name', 'x_misc', '--flavor', 'misc'],
-  ['platform', '--name', 'x_plat', '--features', 'mmio,irq,sysfs,pm'],
-  ['pci', '--name', 'x_edu'],
-  ['i2c', '--name', 'x_i2c'],
-  ['netdev', '--name', 'x_net'],
-  ['usb', '--name', 'x_usb'],
-  ['hid', '--name', 'x_hid'],
-  ['block', '--name', 'x_blk'],
-  ['v4l2', '--name', 'x_v4l2'],
-];
+/** One module of every kind (hello comes with the project, test/support/kinds.ts), named so. */
+const NAMES: Readonly<Record<AddedKind, string>> = {
+  chardev: 'x_cdev', platform: 'x_plat', pci: 'x_edu', i2c: 'x_i2c', netdev: 'x_net', usb: 'x_usb', hid: 'x_hid', block: 'x_blk', v4l2: 'x_v4l2',
+};
+/** Those and a misc char device besides the classic one: between them they use every probe. */
+const KINDS: readonly (readonly string[])[] = [...everyKindArgs(NAMES), ['chardev', '--name', 'x_misc', '--flavor', 'misc']];
 /** The KUnit modules are not among them: Debian's kernels have no KUnit, so Kbuild leaves them out. */
-const KOS = ['hello', 'x_cdev', 'x_misc', 'x_plat', 'x_plat_testdev', 'x_edu', 'x_i2c', 'x_net', 'x_usb', 'x_hid', 'x_blk', 'x_v4l2'];
+const KOS = ['hello', ...Object.values(NAMES), 'x_misc', 'x_plat_testdev'];
 
 /** modpost's complaint with the host's layouts: FATAL: on 6.1, ERROR: on 6.12. */
 const OF_LAYOUT = /^(FATAL|ERROR): modpost: .*sizeof\(struct of_device_id\)=200 is not a modulo of the size of section __mod_of__\S*_device_table=\d+\.?$/m;

@@ -19,6 +19,7 @@ import { CONFIG_CLAIMS, PREPARED_TREE_LINES, llvmKernel, type Kernel } from './s
 import { assertCleanBuild, generate, makeOk, modinfo, strictBuild } from './support/kbuild.js';
 import { track } from './support/matrix.js';
 import { assertProbes } from './support/probes.js';
+import { everyKindArgs, type AddedKind } from '../support/kinds.js';
 
 /** What LLVM=1 runs on 5.10 (its Makefile: clang, ld.lld, llvm-ar, llvm-nm, llvm-objcopy...) and readelf for the checks. */
 const TOOLS: readonly [string, string][] = [
@@ -31,24 +32,16 @@ const TOOLS: readonly [string, string][] = [
 ];
 
 /**
- * One module of every kind (hello comes with the project). The classic char
- * device, the platform driver with every optional part (and its test device),
- * the PCI driver's edu profile and the I2C driver's hwmon front-end use
- * every probe between them; the I2C and netdev KUnit suites build too (the
- * tree has KUnit).
+ * One module of every kind (hello comes with the project,
+ * test/support/kinds.ts): the classic char device, the platform driver with
+ * every optional part (and its test device), the PCI driver's edu profile
+ * and the I2C driver's hwmon front-end use every probe between them; the I2C
+ * and netdev KUnit suites build too (the tree has KUnit).
  */
-const KINDS: readonly (readonly string[])[] = [
-  ['chardev', '--name', 'llvm_chr', '--flavor', 'classic'],
-  ['platform', '--name', 'llvm_plat', '--features', 'mmio,irq,sysfs,pm'],
-  ['pci', '--name', 'llvm_pci'],
-  ['i2c', '--name', 'llvm_i2c'],
-  ['netdev', '--name', 'llvm_net'],
-  ['usb', '--name', 'llvm_usb'],
-  ['block', '--name', 'llvm_blk'],
-  ['v4l2', '--name', 'llvm_v4l2'],
-  ['hid', '--name', 'llvm_hid'],
-];
-const KOS = ['hello', 'llvm_chr', 'llvm_plat', 'llvm_plat_testdev', 'llvm_pci', 'llvm_i2c', 'llvm_i2c_kunit', 'llvm_net', 'llvm_net_kunit', 'llvm_usb', 'llvm_blk', 'llvm_hid', 'llvm_v4l2'];
+const NAMES: Readonly<Record<AddedKind, string>> = {
+  chardev: 'llvm_chr', platform: 'llvm_plat', pci: 'llvm_pci', i2c: 'llvm_i2c', netdev: 'llvm_net', usb: 'llvm_usb', hid: 'llvm_hid', block: 'llvm_blk', v4l2: 'llvm_v4l2',
+};
+const KOS = ['hello', ...Object.values(NAMES), 'llvm_plat_testdev', 'llvm_i2c_kunit', 'llvm_net_kunit'];
 
 /**
  * The only lines of the log allowed to look like warnings, none of them about
@@ -100,7 +93,7 @@ withKernelEnv('LLVM=1 (clang-built kernel)', () => {
   const k: Kernel = kernel;
   const stdarg = path.join(execOk('clang', ['-print-file-name=include']).stdout.trim(), 'stdarg.h');
   const dir = generate(['--name', 'hello']);
-  for (const args of KINDS) generate(args, dir);
+  for (const args of everyKindArgs(NAMES)) generate(args, dir);
   const build = strictBuild(dir, k);
   build.catch(() => undefined);
 

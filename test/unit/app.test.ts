@@ -3,10 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { result } from 'yeoman-test';
 import { LICENSES } from '../../generators/lib/licenses.js';
+import { KIND_MODULES } from '../../generators/lib/modules.js';
 import { HOSTILE_AUTHOR, HOSTILE_DESCRIPTION } from '../support/hostile.js';
+import { everyKindArgs, type AddedKind } from '../support/kinds.js';
 import { runCli } from '../support/cli.js';
 import { runApp } from '../support/run-app.js';
 
@@ -240,27 +242,36 @@ describe('yo kmod build-environment files', () => {
   });
 });
 
+/** The vmtest tests' modules: one of every kind (test/support/kinds.ts), besides hello. */
+const VMTEST_NAMES: Readonly<Record<AddedKind, string>> = {
+  chardev: 'chr', platform: 'plat', pci: 'edu', i2c: 'sens', netdev: 'kn', usb: 'ub', hid: 'hd', block: 'bk', v4l2: 'vc',
+};
+
 describe('make vmtest files', () => {
-  it('every module gets tests/<module>.sh; every script is valid sh; the Makefile and Kbuild know vmtest and KUnit', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kmod-vmtest-'));
+  // One project for the tests below: hello, a module of every kind, and a PCI driver for a device QEMU does not have.
+  let dir = '';
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kmod-vmtest-'));
     const runs = [
-      ['--yes', '--name', 'hello'],
-      ['chardev', '--yes', '--name', 'chr'],
-      ['platform', '--yes', '--name', 'plat'],
-      ['pci', '--yes', '--name', 'edu'],
-      ['pci', '--yes', '--name', 'mine', '--profile', 'none', '--vendor', '0x8086', '--device', '0x1234', '--features', 'none'],
-      ['i2c', '--yes', '--name', 'sens'],
-      ['netdev', '--yes', '--name', 'kn'],
-      ['usb', '--yes', '--name', 'ub'],
+      ['--name', 'hello'],
+      ...everyKindArgs(VMTEST_NAMES),
+      ['pci', '--name', 'mine', '--profile', 'none', '--vendor', '0x8086', '--device', '0x1234', '--features', 'none'],
     ];
-    for (const args of runs) assert.equal(runCli(dir, args).status, 0, args.join(' '));
+    for (const args of runs) assert.equal(runCli(dir, [...args, '--yes']).status, 0, args.join(' '));
+  });
+  const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
+
+  it('the project holds a module of every kind the generator knows', () => {
+    const modules = yoRc(dir).modules as { kind: string }[];
+    assert.deepEqual([...new Set(modules.map((m) => m.kind))].sort(), Object.keys(KIND_MODULES).sort());
+  });
+  it('every module gets tests/<module>.sh; every script is valid sh; the Makefile and Kbuild know vmtest and KUnit', () => {
     const tests = readdirSync(path.join(dir, 'tests')).sort();
-    assert.deepEqual(tests, ['chr.sh', 'edu.sh', 'hello.sh', 'kn.sh', 'mine.sh', 'plat.sh', 'sens.sh', 'ub.sh']);
+    assert.deepEqual(tests, ['hello', ...Object.values(VMTEST_NAMES), 'mine'].map((m) => `${m}.sh`).sort());
     for (const f of ['scripts/vmtest.sh', 'scripts/vmtest-faults.sh', ...tests.map((t) => `tests/${t}`)]) {
       const r = spawnSync('sh', ['-n', path.join(dir, f)], { encoding: 'utf8' });
       assert.equal(r.status, 0, `${f}: ${r.stderr}`);
     }
-    const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
     assert.match(read('tests/edu.sh'), /^# vmtest-qemu: -device edu$/m, 'the edu profile asks QEMU for the device');
     assert.doesNotMatch(read('tests/mine.sh'), /^# vmtest-qemu:/m, 'a device QEMU does not have is not asked for');
     assert.match(read('tests/mine.sh'), /no PCI device 0x8086:0x1234 in this VM: only loading and unloading are tested/);
@@ -272,22 +283,9 @@ describe('make vmtest files', () => {
     assert.match(read('.gitignore'), /^\/\.vmtest\/$/m);
   });
   it('every driver test calls the fault-injection helpers, which without VMTEST_FAULTS=1 say they are skipped and succeed', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'kmod-faults-'));
-    const runs = [
-      ['--yes', '--name', 'hello'],
-      ['chardev', '--yes', '--name', 'chr'],
-      ['platform', '--yes', '--name', 'plat'],
-      ['pci', '--yes', '--name', 'edu'],
-      ['i2c', '--yes', '--name', 'sens'],
-      ['netdev', '--yes', '--name', 'kn'],
-      ['usb', '--yes', '--name', 'ub'],
-      ['hid', '--yes', '--name', 'hd'],
-      ['block', '--yes', '--name', 'bk'],
-      ['v4l2', '--yes', '--name', 'vc'],
-    ];
-    for (const args of runs) assert.equal(runCli(dir, args).status, 0, args.join(' '));
-    const read = (f: string) => readFileSync(path.join(dir, f), 'utf8');
-    for (const t of ['chr', 'plat', 'edu', 'sens', 'kn', 'ub', 'hd', 'bk']) {
+    // Every kind's test loads its module with failures injected; the V4L2 one with its parameter (below).
+    for (const [kind, t] of Object.entries(VMTEST_NAMES)) {
+      if (kind === 'v4l2') continue;
       assert.match(read(`tests/${t}.sh`), new RegExp(`^faults_load ${t}$`, 'm'), `tests/${t}.sh loads ${t} with failures injected`);
     }
     assert.match(read('tests/plat.sh'), /^faults_bind \$DEV \/sys\/bus\/platform\/drivers\/plat$/m);
