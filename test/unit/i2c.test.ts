@@ -56,6 +56,10 @@ describe('yo kmod:i2c: front-ends and register widths', () => {
           assert.match(compat, /#define KMOD_REGCACHE_SPARSE\tREGCACHE_RBTREE/);
           assert.match(read('dts/sens.dtso'), /temperature-sensor@48 \{\n\t+compatible = "kmod,sens";\n\t+reg = <0x48>;/);
           assert.match(read('Makefile'), /^DTBOS := dts\/sens\.dtbo$/m);
+          // make vmtest compiles the overlays as make dtbo does (same warnings shown, none hidden).
+          const flags = /\$\(DTC\) (-@ -I dts -O dtb -W\S+ -W\S+) -o/.exec(read('Makefile'))?.[1];
+          assert.ok(flags, 'the Makefile has a dtbo rule');
+          assert.ok(read('scripts/vmtest.sh').includes(`dtc ${flags} -o "$b" "$o"`), `vmtest.sh compiles overlays with ${flags}`);
         });
       }
     }
