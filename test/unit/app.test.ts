@@ -297,6 +297,22 @@ describe('make vmtest files', () => {
       const cc = spawnSync('gcc', ['-Wall', '-Wextra', '-Werror', '-fsyntax-only', path.join(dir, 'scripts', c)], { encoding: 'utf8' });
       assert.equal(cc.status, 0, `${c}: ${cc.stderr}`);
     }
+    // fi_nth -t: a command that has not ended in time is left behind (a task stuck in the
+    // kernel cannot be killed), reported as "PID timeout" with status 124; N = 0 touches no
+    // fail-nth, so this runs on a host without fault injection.
+    const fiNth = path.join(dir, 'fi_nth');
+    const built = spawnSync('gcc', ['-O2', '-o', fiNth, path.join(dir, 'scripts', 'vmtest-fi_nth.c')], { encoding: 'utf8' });
+    assert.equal(built.status, 0, built.stderr);
+    const nthFile = path.join(dir, 'nth');
+    const hung = spawnSync(fiNth, ['-t', '1', '0', nthFile, 'sleep', '30'], { encoding: 'utf8', timeout: 20000 });
+    assert.equal(hung.status, 124, `fi_nth -t 1 on sleep 30: ${hung.stderr}`);
+    const [stuck, state] = readFileSync(nthFile, 'utf8').trim().split(' ');
+    assert.equal(state, 'timeout');
+    process.kill(Number(stuck));
+    const ended = spawnSync(fiNth, ['-t', '10', '0', nthFile, 'sh', '-c', 'exit 3'], { encoding: 'utf8' });
+    assert.equal(ended.status, 3, 'the command\'s own status');
+    assert.match(readFileSync(nthFile, 'utf8'), /^\d+ 0\n$/);
+    assert.equal(spawnSync(fiNth, ['-t', 'soon', '0', nthFile, 'true'], { encoding: 'utf8' }).status, 2, '-t takes seconds');
     assert.match(read('scripts/vmtest.sh'), /^\. \/vmtest-faults\.sh$/m, "the guest's /init sources the helpers");
     // No marker file (/project/faults): each call says so and succeeds.
     const calls = ['faults_load chr', 'faults_bind plat /sys/bus/platform/drivers/plat', 'faults_run chr "selftest" true false', 'faults_blockio bk bk0'];
