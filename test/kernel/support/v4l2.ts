@@ -30,8 +30,8 @@ const V4L2_CHECKS = (name: string): string[] => [
 /**
  * The console part of a boot's v4l2 test (its output) has the checks above
  * (the kernels the suite boots all have vivid); with `clean`, the driver has
- * no v4l2-compliance failure or warning at all (a tool newer than Debian
- * 12's: the 7.x kernels boot with Debian 13's). Returns v4l2-compliance's
+ * no v4l2-compliance failure or warning at all but dropped frames (a tool
+ * newer than Debian 12's: the 7.x kernels boot with Debian 13's). Returns v4l2-compliance's
  * totals for vivid and the driver, for the log.
  */
 export function checkV4l2(log: string | undefined, name = V4L2, clean = false): string {
@@ -39,6 +39,11 @@ export function checkV4l2(log: string | undefined, name = V4L2, clean = false): 
   for (const c of V4L2_CHECKS(name)) assert.match(log, new RegExp(`^ *ok - ${c}$`, 'm'), `${c}\n${log}`);
   const totals = [...log.matchAll(/^#\s+(\w+): Total for .*?: (\d+), Succeeded: (\d+), Failed: (\d+), Warnings: (\d+)$/gm)];
   assert.equal(totals.length, 2, `v4l2-compliance's totals for vivid and ${name}\n${log}`);
-  if (clean) assert.match(log, new RegExp(`^#\\s+${name}: Total for ${name} device /dev/video\\d+: \\d+, Succeeded: \\d+, Failed: 0, Warnings: 0$`, 'm'), log);
+  if (clean) {
+    // Its failures and warnings follow the totals; a dropped frame's sequence gap is not among them (the host's load).
+    const m = new RegExp(`^#\\s+${name}: Total for ${name} device /dev/video\\d+: \\d+, Succeeded: \\d+, Failed: 0, Warnings: \\d+\\n((?:#.*\\n)*)`, 'm').exec(log);
+    assert.ok(m, `no failure\n${log}`);
+    assert.doesNotMatch(m[1] as string, /^#\s+(fail|warn):/m, `no warning but dropped frames\n${log}`);
+  }
   return totals.map((t) => `${t[1]} ${t[4]} failed, ${t[5]} warnings of ${t[2]}`).join('; ');
 }
