@@ -46,6 +46,7 @@ import { execAsync, execOk, limiter, which, type ExecResult } from './support/ex
 import { IN_CI } from './support/gate.js';
 import { crossArgs, elfMachine, resolveArmKernels, vmtestArgs, type ArmKernel } from './support/arm.js';
 import { JOBS, assertCleanBuild, badLines, copyProject, generate, make, makeOk, modinfo } from './support/kbuild.js';
+import { testOutput } from './support/qemu.js';
 import { checkV4l2 } from './support/v4l2.js';
 import { track } from './support/matrix.js';
 import { assertProbes } from './support/probes.js';
@@ -100,9 +101,9 @@ function vmtest(dir: string, k: ArmKernel, tests: readonly string[]): Promise<Ex
 /** The lines of test `t` in the console log of the last make vmtest in `dir` (of `machine`'s boot: its own folder). */
 function testLog(dir: string, t: string, machine = ''): string {
   const log = readFileSync(path.join(dir, '.vmtest', machine, 'console.log'), 'utf8');
-  const start = log.indexOf(`VMTEST-TEST ${t}\n`);
-  assert.ok(start >= 0, `test ${t} ran`);
-  return log.slice(start, log.indexOf('VMTEST-DMESG', start));
+  const out = testOutput(log, t);
+  assert.ok(out !== undefined, `test ${t} ran`);
+  return out;
 }
 
 /** The linux-source tarball target-modpost takes by default (install-deps.sh installs them). */

@@ -25,6 +25,7 @@ import { describe, it } from 'node:test';
 import { execAsync, limiter } from './support/exec.js';
 import { withKernelEnv } from './support/gate.js';
 import { generate } from './support/kbuild.js';
+import { testOutput } from './support/qemu.js';
 import { PROJECTS } from './support/variants.js';
 import { testsOf, vmtest } from './support/vmtest.js';
 
@@ -148,7 +149,7 @@ withKernelEnv('make vmtest of generated projects', (env) => {
         assert.ok(figure, r.stdout);
         assert.ok(Number(figure[1]) >= 2, `at least its two allocations failed once each:\n${r.stdout}`);
         const log = readFileSync(path.join(dir, '.vmtest', 'console.log'), 'utf8');
-        const test = log.slice(log.indexOf('VMTEST-TEST fault\n'), log.indexOf('VMTEST-DMESG fault\n'));
+        const test = testOutput(log, 'fault') ?? '';
         const pids = [...test.matchAll(/^# {3}fault \d+ of \d+ \(pid (\d+)\): failed .* at canary_init\+/gm)].map((m) => m[1]);
         assert.ok(pids.length >= 2, `failures injected into canary_init:\n${test}`);
         // FAULTS_MAX=0: no bound; the load ran until a run hit nothing.

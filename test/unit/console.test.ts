@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { KERNEL_TROUBLE } from '../../generators/lib/trouble.js';
-import { kernelTrouble, kmemleakLeaks, parseVmtestConsole, scenarioFile } from '../kernel/support/qemu.js';
+import { kernelTrouble, kmemleakLeaks, parseVmtestConsole, scenarioFile, testOutput } from '../kernel/support/qemu.js';
 
 const CONSOLE = `SeaBIOS junk\x1b[2J
 VMTEST-BEGIN 7.3.4
@@ -71,6 +71,16 @@ describe('parseVmtestConsole', () => {
     assert.equal(r.scenarios.get('scenario-hello')?.finished, true);
     assert.equal(r.scenarios.get('scenario-edge')?.finished, false);
     assert.equal(r.kmemleak, undefined);
+  });
+});
+
+describe('testOutput', () => {
+  it("is a test's own lines, from its VMTEST-TEST line (with or without the guest's uptime) to its kernel log", () => {
+    const log = 'VMTEST-TEST x_i2c 12.50\nok - a\nVMTEST-DMESG x_i2c\n[ 1.0] k\nVMTEST-RESULT x_i2c 0\nVMTEST-TEST x_i 13.1\nok - b\nVMTEST-DMESG x_i\n';
+    assert.equal(testOutput(log, 'x_i2c'), 'VMTEST-TEST x_i2c 12.50\nok - a\n');
+    assert.equal(testOutput(log, 'x_i'), 'VMTEST-TEST x_i 13.1\nok - b\n');
+    assert.equal(testOutput('VMTEST-TEST old\nok - c\nVMTEST-DMESG old\n', 'old'), 'VMTEST-TEST old\nok - c\n');
+    assert.equal(testOutput(log, 'x'), undefined);
   });
 });
 

@@ -125,6 +125,17 @@ export function kmemleakLeaks(report: string): string[] {
   return report.split('\n').filter((l) => /unreferenced object/.test(l));
 }
 
+/**
+ * Test `t`'s own output in make vmtest's console log: from its VMTEST-TEST line
+ * (the name, then the guest's uptime) to its kernel log; undefined if it did not run.
+ */
+export function testOutput(log: string, t: string): string | undefined {
+  const start = new RegExp(`^VMTEST-TEST ${t.replace(/[.]/g, '\\.')}( .*)?$`, 'm').exec(log);
+  if (!start) return undefined;
+  const end = log.indexOf(`\nVMTEST-DMESG ${t}\n`, start.index);
+  return log.slice(start.index, end < 0 ? undefined : end + 1);
+}
+
 /** make vmtest's console log (.vmtest/console.log), test by test. */
 export function parseVmtestConsole(log: string): BootResult {
   const begin = log.search(/^VMTEST-BEGIN /m);
