@@ -193,7 +193,7 @@ withKernelEnv('kernel matrix', (env) => {
           env: {
             VMTEST_TESTS: tests.join(' '),
             // Only against a hung boot. TCG's guest runs at what the host's cores leave it: the debug
-            // kernel's faults boot takes ~7 min alone and ran to ~1500 s among the suite on 2 cores.
+            // kernel's faults boot takes ~9 min alone and ran to ~1500 s among the suite on 2 cores.
             VMTEST_TIMEOUT: debug ? '2700' : '1200',
             ...(debug ? { VMTEST_MEM: '1024', VMTEST_APPEND: DEBUG_APPEND, VMTEST_FAULTS: '1', FAULTS_MAX: DEBUG_FAULTS_MAX } : {}),
             // The KUnit suites run in the scenarios' boot.
